@@ -1,0 +1,13 @@
+// Wall-clock time as stored in the catalog: milliseconds since the Unix epoch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace strata {
+
+int64_t NowMillis();
+// "2026-11-21T17:27:00.000Z", as S3 formats timestamps.
+std::string FormatIso8601(int64_t millis);
+
+}  // namespace strata

@@ -1,0 +1,13 @@
+// Lowercase hexadecimal encoding of byte strings (digests, ids).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+namespace strata {
+
+std::string ToHex(std::span<const std::byte> bytes);
+std::string ToHex(const void* data, size_t size);
+
+}  // namespace strata

@@ -1,0 +1,128 @@
+// Records kept in the catalog: buckets, objects, blobs (erasure-coded byte
+// sequences on drives, either one object's bytes or a pack of small objects),
+// nodes, drives and pending repairs. Plain values; no behaviour.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "strata/base/config.h"
+
+namespace strata {
+
+// How a blob is coded: level 1 across nodes, level 2 across each node's drives.
+struct Layout {
+  uint32_t unit_size = 1u << 20;
+  CodeSpec level1{1, 0};
+  CodeSpec level2{4, 2};
+  bool operator==(const Layout&) const = default;
+};
+
+// Where a blob's blocks are: for each level-1 position a node, and for each of
+// that node's level-2 positions a drive. Empty drive id: no block was written
+// there (the drive failed during the write); repair fills it in.
+struct NodePlacement {
+  std::string node_id;
+  std::vector<std::string> drive_ids;  // size level2.width()
+  bool operator==(const NodePlacement&) const = default;
+};
+struct Placement {
+  std::vector<NodePlacement> nodes;  // size level1.width()
+  bool operator==(const Placement&) const = default;
+};
+
+enum class BlobKind { kObject, kPack };
+enum class BlobState {
+  kPending,    // blocks may be partly written; invisible; removed on recovery
+  kCommitted,  // durable and referenced
+  kDeleting,   // unreferenced; blocks are being removed
+};
+
+struct BlobRecord {
+  std::string blob_id;
+  BlobKind kind = BlobKind::kObject;
+  BlobState state = BlobState::kPending;
+  uint64_t size = 0;
+  Layout layout;
+  Placement placement;
+  uint64_t live_bytes = 0;  // for packs: bytes still referenced by objects
+  int64_t created_ms = 0;
+};
+
+struct BucketRecord {
+  std::string name;
+  int64_t created_ms = 0;
+};
+
+struct ObjectRecord {
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  std::string blob_id;
+  uint64_t blob_offset = 0;  // non-zero only inside packs
+  uint64_t size = 0;
+  std::string etag;  // hex MD5 for single-part objects, as S3 computes it
+  std::string content_type;
+  std::map<std::string, std::string> user_metadata;
+  int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+};
+
+struct NodeRecord {
+  std::string node_id;
+  std::string name;
+  std::string address = "local";  // "local": in this process
+};
+
+enum class DriveState { kUp, kDown, kRemoved };
+std::string_view DriveStateName(DriveState state);
+
+struct DriveRecord {
+  std::string drive_id;
+  std::string node_id;
+  std::string name;  // short name for people: "d3"
+  std::string path;
+  DriveState state = DriveState::kUp;
+  std::string last_error;
+  uint64_t capacity_bytes = 0;
+  uint64_t available_bytes = 0;
+  int64_t updated_ms = 0;
+};
+
+// A block that must be rebuilt: missing or corrupt at (level1, level2) of a blob.
+struct RepairRecord {
+  std::string blob_id;
+  int level1_position = 0;
+  int level2_position = 0;
+  std::string reason;
+  int64_t recorded_ms = 0;
+};
+
+struct ListOptions {
+  std::string prefix;
+  std::string delimiter;
+  std::string start_after;  // exclusive; keys and common prefixes after this
+  int max_keys = 1000;
+};
+
+struct ListPage {
+  std::vector<ObjectRecord> objects;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_start_after;  // pass as start_after to continue
+};
+
+struct CatalogStats {
+  uint64_t buckets = 0;
+  uint64_t objects = 0;
+  uint64_t object_bytes = 0;
+  uint64_t blobs = 0;
+  uint64_t packs = 0;
+  uint64_t pack_bytes = 0;
+  uint64_t pack_live_bytes = 0;
+  uint64_t pending_repairs = 0;
+};
+
+}  // namespace strata

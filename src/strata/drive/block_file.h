@@ -1,0 +1,89 @@
+// A block file holds one blob's units for one drive: a 4 KiB header, the units
+// back to back (each unit_size bytes except possibly the last), and a trailer
+// with a CRC32C of every unit. Format: docs/formats.md. BlockWriter writes it
+// under a temporary name, fsyncs it, renames it into place and fsyncs the
+// directory, so readers never see a partial block. BlockReader verifies the
+// header and trailer on open and each unit's checksum on read.
+// Neither is thread-safe; use one per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "strata/base/file_io.h"
+#include "strata/base/status.h"
+
+namespace strata {
+
+inline constexpr uint32_t kBlockHeaderSize = 4096;
+
+// Which block: a blob, its level-1 position (which node's fragment) and its
+// level-2 position (which drive of that node's stripes).
+struct BlockName {
+  std::string blob_id;
+  int level1_position = 0;
+  int level2_position = 0;
+
+  std::string FileName() const;  // "<blob>-<p1>-<p2>.blk"
+  static std::optional<BlockName> FromFileName(std::string_view file_name);
+  bool operator==(const BlockName&) const = default;
+};
+
+struct BlockHeader {
+  BlockName name;
+  uint32_t unit_size = 0;
+};
+
+class BlockWriter {
+ public:
+  BlockWriter(FileSystem* fs, std::unique_ptr<WritableFile> file, std::string temp_path,
+              std::string final_path, BlockHeader header);
+  ~BlockWriter();  // abandons (removes the temporary) unless published
+
+  // Appends the next unit. Every unit but the last must be unit_size bytes.
+  Status AppendUnit(std::span<const std::byte> unit);
+  // Writes the trailer, fsyncs, renames into place and fsyncs the directory.
+  Status Publish();
+  // Removes the temporary file.
+  void Abandon();
+  uint64_t units_written() const { return checksums_.size(); }
+
+ private:
+  FileSystem* fs_;
+  std::unique_ptr<WritableFile> file_;
+  std::string temp_path_;
+  std::string final_path_;
+  BlockHeader header_;
+  std::vector<uint32_t> checksums_;
+  uint64_t data_bytes_ = 0;
+  bool last_unit_short_ = false;
+  bool done_ = false;
+};
+
+class BlockReader {
+ public:
+  // Reads and verifies header and trailer. Corruption names the path.
+  static Result<std::unique_ptr<BlockReader>> Open(FileSystem* fs, const std::string& path);
+
+  const BlockHeader& header() const { return header_; }
+  uint64_t unit_count() const { return checksums_.size(); }
+  uint64_t data_bytes() const { return data_bytes_; }
+  uint32_t UnitLength(uint64_t index) const;
+  // Reads unit `index` into `out` (UnitLength(index) bytes) and verifies its
+  // CRC32C; Corruption on mismatch, IOError when the read fails.
+  Status ReadUnit(uint64_t index, std::span<std::byte> out) const;
+
+ private:
+  BlockReader() = default;
+  std::string path_;
+  std::unique_ptr<RandomAccessFile> file_;
+  BlockHeader header_;
+  std::vector<uint32_t> checksums_;
+  uint64_t data_bytes_ = 0;
+};
+
+}  // namespace strata
