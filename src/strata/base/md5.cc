@@ -15,6 +15,7 @@ struct Md5::State {
 Md5::Md5() : state_(std::make_unique<State>()) {
   state_->ctx = EVP_MD_CTX_new();
   if (state_->ctx == nullptr || EVP_DigestInit_ex(state_->ctx, EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(state_->ctx);  // the destructor does not run when the constructor throws
     throw std::runtime_error("OpenSSL MD5 is unavailable");
   }
 }

@@ -1,5 +1,6 @@
 #include "strata/base/status.h"
 
+#include <cerrno>
 #include <cstring>
 
 namespace strata {

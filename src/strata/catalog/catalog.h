@@ -50,6 +50,10 @@ class Catalog {
   virtual Result<BlobRecord> GetBlob(const std::string& blob_id) = 0;
   virtual Result<std::vector<BlobRecord>> ListBlobs(std::optional<BlobState> state) = 0;
   virtual Status UpdatePlacement(const std::string& blob_id, const Placement& placement) = 0;
+  // Records the final size and placement of a pending blob once its writer
+  // finished (the size of a streamed upload is known only then).
+  // FailedPrecondition if the blob is no longer pending.
+  virtual Status FinishPendingBlob(const std::string& blob_id, uint64_t size, const Placement& placement) = 0;
   // Removes the record of a blob whose blocks are gone (pending or deleting).
   virtual Status RemoveBlob(const std::string& blob_id) = 0;
 

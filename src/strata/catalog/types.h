@@ -91,7 +91,10 @@ struct DriveRecord {
   int64_t updated_ms = 0;
 };
 
-// A block that must be rebuilt: missing or corrupt at (level1, level2) of a blob.
+// A block that must be rebuilt: missing or corrupt at (level1, level2) of a
+// blob. level2_position kWholeFragment: the node cannot serve its fragment at
+// all, and it must be rebuilt from the other nodes.
+inline constexpr int kWholeFragment = -1;
 struct RepairRecord {
   std::string blob_id;
   int level1_position = 0;

@@ -44,9 +44,14 @@ class BlockWriter {
               std::string final_path, BlockHeader header);
   ~BlockWriter();  // abandons (removes the temporary) unless published
 
-  // Appends the next unit. Every unit but the last must be unit_size bytes.
+  // Appends the next unit. Every unit but the last must be unit_size bytes;
+  // a unit is 1..unit_size bytes. After a failed write the writer is unusable:
+  // later calls fail and the destructor removes the temporary.
   Status AppendUnit(std::span<const std::byte> unit);
   // Writes the trailer, fsyncs, renames into place and fsyncs the directory.
+  // On an error before the rename the temporary is removed and nothing is
+  // published. An error from the final directory fsync leaves the block in
+  // place but perhaps not durable; callers treat the write as failed.
   Status Publish();
   // Removes the temporary file.
   void Abandon();
@@ -61,13 +66,24 @@ class BlockWriter {
   std::vector<uint32_t> checksums_;
   uint64_t data_bytes_ = 0;
   bool last_unit_short_ = false;
-  bool done_ = false;
+  bool header_written_ = false;  // the header goes out with the first unit or at Publish
+  bool broken_ = false;          // a write failed; only Abandon is left
+  bool done_ = false;            // published or abandoned
+
+  Status WriteHeader();
+  Status PublishWritten();
 };
 
 class BlockReader {
  public:
-  // Reads and verifies header and trailer. Corruption names the path.
+  // Reads and verifies header and trailer. Corruption names the path. The
+  // header must name the block that the file name names (BlockName::FromFileName
+  // of the last path component), so a block renamed onto another blob or
+  // position is refused; InvalidArgument when the file name is not a block name.
   static Result<std::unique_ptr<BlockReader>> Open(FileSystem* fs, const std::string& path);
+  // As above, but the header must name `expected`, whatever the file is called.
+  static Result<std::unique_ptr<BlockReader>> Open(FileSystem* fs, const std::string& path,
+                                                   const BlockName& expected);
 
   const BlockHeader& header() const { return header_; }
   uint64_t unit_count() const { return checksums_.size(); }

@@ -1,0 +1,278 @@
+#include "strata/base/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "strata/base/byte_size.h"
+#include "strata/base/file_io.h"
+
+namespace strata {
+
+std::string CodeSpec::ToString() const { return std::to_string(k) + "+" + std::to_string(m); }
+
+Result<CodeSpec> ParseCodeSpec(std::string_view text) {
+  const std::string quoted = "code '" + std::string(text) + "'";
+  size_t plus = text.find('+');
+  if (plus == std::string_view::npos) {
+    return Status::InvalidArgument(quoted + " must be written k+m, like \"4+2\"");
+  }
+  // Digits only; large counts saturate, since anything over 32 is refused below.
+  auto parse_count = [](std::string_view digits, int* out) {
+    if (digits.empty()) return false;
+    *out = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      *out = std::min(*out * 10 + (c - '0'), 1000);
+    }
+    return true;
+  };
+  CodeSpec code;
+  if (!parse_count(text.substr(0, plus), &code.k) || !parse_count(text.substr(plus + 1), &code.m)) {
+    return Status::InvalidArgument(quoted + " must be written k+m with whole numbers, like \"4+2\"");
+  }
+  if (code.k < 1) return Status::InvalidArgument(quoted + ": k must be at least 1");
+  if (code.width() > 32) {
+    return Status::InvalidArgument(quoted + ": k+m must be at most 32");
+  }
+  return code;
+}
+
+namespace {
+
+constexpr uint64_t kMinUnitSize = 4u << 10;
+constexpr uint64_t kMaxUnitSize = 64u << 20;
+constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+
+// Reads the keys of one TOML document into a StoreConfig. Every message it
+// produces starts with "<file> line <n>: ".
+class ConfigReader {
+ public:
+  explicit ConfigReader(std::string_view file_name) : file_name_(file_name) {}
+
+  Status Read(const toml::table& root, StoreConfig* config) {
+    for (const auto& [key, node] : root) {
+      if (key.str() == "store") {
+        RETURN_IF_ERROR(ReadStore(key, node, config));
+      } else if (key.str() == "layout") {
+        RETURN_IF_ERROR(ReadLayout(key, node, config));
+      } else if (node.is_table()) {
+        return Error(key.source(), "unknown table [" + std::string(key.str()) + "]");
+      } else {
+        return Error(key.source(), "unknown key '" + std::string(key.str()) +
+                                       "' (settings belong in [store] or [layout])");
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status ReadStore(const toml::key& table_key, const toml::node& node, StoreConfig* config) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return Error(table_key.source(), "'store' must be a table: [store]");
+    for (const auto& [key, value] : *table) {
+      std::string_view name = key.str();
+      if (name == "unit_size") {
+        ASSIGN_OR_RETURN(uint64_t size, ReadByteSize(key, value, "store"));
+        if (size < kMinUnitSize || size > kMaxUnitSize || (size & (size - 1)) != 0) {
+          return Error(key.source(), "unit_size in [store] must be a power of two from 4KiB to 64MiB, got " +
+                                         std::to_string(size));
+        }
+        config->unit_size = static_cast<uint32_t>(size);
+      } else if (name == "small_object_threshold") {
+        ASSIGN_OR_RETURN(config->small_object_threshold, ReadByteSize(key, value, "store"));
+      } else if (name == "pack_target_size") {
+        ASSIGN_OR_RETURN(config->pack_target_size, ReadByteSize(key, value, "store"));
+        if (config->pack_target_size == 0) {
+          return Error(key.source(), "pack_target_size in [store] must be greater than zero");
+        }
+      } else if (name == "compact_below_live_ratio") {
+        double ratio = 0;
+        if (auto f = value.as_floating_point()) {
+          ratio = f->get();
+        } else if (auto i = value.as_integer()) {
+          ratio = static_cast<double>(i->get());
+        } else {
+          return Error(key.source(), "compact_below_live_ratio in [store] must be a number from 0 to 1");
+        }
+        if (!(ratio >= 0.0 && ratio <= 1.0)) {
+          return Error(key.source(), "compact_below_live_ratio in [store] must be from 0 to 1, got " +
+                                         FormatDouble(ratio));
+        }
+        config->compact_below_live_ratio = ratio;
+      } else if (name == "catalog") {
+        ASSIGN_OR_RETURN(config->catalog, ReadString(key, value, "store"));
+        if (config->catalog.empty()) return Error(key.source(), "catalog in [store] must not be empty");
+      } else if (name == "log_level") {
+        ASSIGN_OR_RETURN(std::string level, ReadString(key, value, "store"));
+        bool known = false;
+        for (std::string_view candidate : kLogLevels) known = known || level == candidate;
+        if (!known) {
+          return Error(key.source(), "log_level in [store] is '" + level +
+                                         "'; use trace, debug, info, warn, error or off");
+        }
+        config->log_level = level;
+      } else {
+        return Error(key.source(), "unknown key '" + std::string(name) + "' in [store]");
+      }
+    }
+    return Status::OK();
+  }
+
+  Status ReadLayout(const toml::key& table_key, const toml::node& node, StoreConfig* config) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return Error(table_key.source(), "'layout' must be a table: [layout]");
+    for (const auto& [key, value] : *table) {
+      std::string_view name = key.str();
+      CodeSpec* target = nullptr;
+      if (name == "level1") {
+        target = &config->level1;
+      } else if (name == "level2") {
+        target = &config->level2;
+      } else {
+        return Error(key.source(), "unknown key '" + std::string(name) + "' in [layout]");
+      }
+      ASSIGN_OR_RETURN(std::string text, ReadString(key, value, "layout"));
+      Result<CodeSpec> code = ParseCodeSpec(text);
+      if (!code.ok()) {
+        return Error(key.source(), std::string(name) + " in [layout]: " + code.status().message());
+      }
+      *target = *code;
+    }
+    return Status::OK();
+  }
+
+  // A size is a string such as "1MiB" or a non-negative integer of bytes.
+  Result<uint64_t> ReadByteSize(const toml::key& key, const toml::node& value, std::string_view table) {
+    if (auto i = value.as_integer()) {
+      if (i->get() < 0) return Error(key.source(), Where(key, table) + " must not be negative");
+      return static_cast<uint64_t>(i->get());
+    }
+    if (auto s = value.as_string()) {
+      Result<uint64_t> size = ParseByteSize(s->get());
+      if (!size.ok()) return Error(key.source(), Where(key, table) + ": " + size.status().message());
+      return *size;
+    }
+    return Error(key.source(), Where(key, table) + " must be a size such as \"1MiB\" or a number of bytes");
+  }
+
+  Result<std::string> ReadString(const toml::key& key, const toml::node& value, std::string_view table) {
+    if (auto s = value.as_string()) return s->get();
+    return Error(key.source(), Where(key, table) + " must be a string");
+  }
+
+  static std::string Where(const toml::key& key, std::string_view table) {
+    return std::string(key.str()) + " in [" + std::string(table) + "]";
+  }
+
+  static std::string FormatDouble(double value) {
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%g", value);
+    return buf;
+  }
+
+  Status Error(const toml::source_region& where, const std::string& message) const {
+    return Status::InvalidArgument(std::string(file_name_) + " line " + std::to_string(where.begin.line) + ": " +
+                                   message);
+  }
+
+  std::string_view file_name_;
+};
+
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string QuoteTomlString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// "1MiB" when the size is a whole number of a binary unit, else the bytes;
+// ParseByteSize reads either back exactly.
+std::string RenderByteSize(uint64_t bytes) {
+  static constexpr std::string_view kSuffixes[] = {"TiB", "GiB", "MiB", "KiB"};
+  static constexpr int kShifts[] = {40, 30, 20, 10};
+  for (int i = 0; i < 4; ++i) {
+    uint64_t unit = uint64_t{1} << kShifts[i];
+    if (bytes != 0 && bytes % unit == 0) return std::to_string(bytes / unit) + std::string(kSuffixes[i]);
+  }
+  return std::to_string(bytes);
+}
+
+// The shortest text that reads back to the same double, always with a '.' or
+// an exponent so that TOML sees a float.
+std::string RenderDouble(double value) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  std::string text(buf, ec == std::errc() ? end : buf);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
+}
+
+}  // namespace
+
+Result<StoreConfig> ParseConfig(std::string_view text, std::string_view file_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file_name);
+  } catch (const toml::parse_error& error) {
+    return Status::InvalidArgument(std::string(file_name) + " line " + std::to_string(error.source().begin.line) +
+                                   ": " + std::string(error.description()));
+  }
+  StoreConfig config;
+  RETURN_IF_ERROR(ConfigReader(file_name).Read(root, &config));
+  return config;
+}
+
+Result<StoreConfig> LoadConfig(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadSmallFile(*PosixFileSystem::Default(), path));
+  size_t slash = path.find_last_of('/');
+  std::string base_name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return ParseConfig(text, base_name);
+}
+
+std::string RenderConfig(const StoreConfig& config) {
+  std::string out;
+  out += "# Strata store settings. Sizes take B, KiB, MiB, GiB or TiB (\"1MiB\") or a number of bytes.\n";
+  out += "\n[store]\n";
+  out += "# Erasure-coding unit: a power of two from 4KiB to 64MiB.\n";
+  out += "unit_size = " + QuoteTomlString(RenderByteSize(config.unit_size)) + "\n";
+  out += "# Objects smaller than this are packed many to a pack object.\n";
+  out += "small_object_threshold = " + QuoteTomlString(RenderByteSize(config.small_object_threshold)) + "\n";
+  out += "# A pack is sealed when it reaches this size.\n";
+  out += "pack_target_size = " + QuoteTomlString(RenderByteSize(config.pack_target_size)) + "\n";
+  out += "# Packs whose live fraction falls below this are rewritten (0 to 1).\n";
+  out += "compact_below_live_ratio = " + RenderDouble(config.compact_below_live_ratio) + "\n";
+  out += "# The catalog database, relative to the store root.\n";
+  out += "catalog = " + QuoteTomlString(config.catalog) + "\n";
+  out += "# One of trace, debug, info, warn, error, off.\n";
+  out += "log_level = " + QuoteTomlString(config.log_level) + "\n";
+  out += "\n[layout]\n";
+  out += "# Erasure codes \"k+m\" (k >= 1, k+m <= 32): level 1 across nodes, level 2 across a node's drives.\n";
+  out += "level1 = " + QuoteTomlString(config.level1.ToString()) + "\n";
+  out += "level2 = " + QuoteTomlString(config.level2.ToString()) + "\n";
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,107 @@
+// SqliteCatalog is the Catalog on one SQLite file in WAL mode. Each public
+// method is one transaction (writes take the write lock at BEGIN); a mutex
+// serializes this process's calls on its single connection, and SQLite's
+// locking (5 s busy timeout) serializes it with other processes. Methods are
+// split over sqlite_catalog.cc (settings, buckets, topology, blobs, repairs,
+// stats) and sqlite_catalog_objects.cc (commits, deletes, listings).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/catalog/catalog.h"
+#include "strata/catalog/sqlite_db.h"
+
+namespace strata {
+
+class SqliteCatalog final : public Catalog {
+ public:
+  static Result<std::unique_ptr<SqliteCatalog>> Open(const std::string& path);
+
+  Result<int> SchemaVersion() override;
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+  Status SetMeta(const std::string& key, const std::string& value) override;
+
+  Status CreateBucket(const BucketRecord& bucket) override;
+  Status DeleteBucket(const std::string& name) override;
+  Result<BucketRecord> GetBucket(const std::string& name) override;
+  Result<std::vector<BucketRecord>> ListBuckets() override;
+
+  Status PutNode(const NodeRecord& node) override;
+  Result<std::vector<NodeRecord>> ListNodes() override;
+  Status PutDrive(const DriveRecord& drive) override;
+  Result<std::vector<DriveRecord>> ListDrives() override;
+  Status SetDriveState(const std::string& drive_id, DriveState state, const std::string& last_error) override;
+
+  Status InsertPendingBlob(const BlobRecord& blob) override;
+  Result<BlobRecord> GetBlob(const std::string& blob_id) override;
+  Result<std::vector<BlobRecord>> ListBlobs(std::optional<BlobState> state) override;
+  Status UpdatePlacement(const std::string& blob_id, const Placement& placement) override;
+  Status FinishPendingBlob(const std::string& blob_id, uint64_t size, const Placement& placement) override;
+  Status RemoveBlob(const std::string& blob_id) override;
+
+  Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object) override;
+  Result<std::vector<ObjectRecord>> CommitPack(const std::string& pack_blob_id,
+                                               const std::vector<ObjectRecord>& objects) override;
+  Status RepointPackedObjects(const std::string& old_pack, const std::string& new_pack,
+                              const std::vector<ObjectRecord>& moved) override;
+  Result<std::vector<BlobRecord>> ListSparsePacks(double ratio) override;
+  Result<std::vector<ObjectRecord>> ListObjectsInBlob(const std::string& blob_id) override;
+
+  Result<ObjectRecord> GetObject(const std::string& bucket, const std::string& key) override;
+  Result<ObjectRecord> DeleteObject(const std::string& bucket, const std::string& key) override;
+  Result<ListPage> ListObjects(const std::string& bucket, const ListOptions& options) override;
+
+  Status RecordRepair(const RepairRecord& repair) override;
+  Result<std::vector<RepairRecord>> ListRepairs() override;
+  Status ClearRepairs(const std::string& blob_id) override;
+
+  Result<CatalogStats> Stats() override;
+
+ private:
+  explicit SqliteCatalog(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  // Helpers below run inside a caller's transaction, with mu_ held.
+  Result<SqliteTransaction> BeginRead() {
+    return SqliteTransaction::Begin(*db_, SqliteTransaction::Mode::kRead);
+  }
+  Result<SqliteTransaction> BeginWrite() {
+    return SqliteTransaction::Begin(*db_, SqliteTransaction::Mode::kWrite);
+  }
+
+  // The two fields of a blob that commits and releases look at.
+  struct BlobStatus {
+    BlobKind kind;
+    BlobState state;
+  };
+
+  Status RequireBucket(const std::string& bucket);
+  Result<std::optional<BlobRecord>> FindBlob(const std::string& blob_id);
+  Result<BlobRecord> RequireBlob(const std::string& blob_id);
+  Result<BlobStatus> RequireBlobStatus(const std::string& blob_id);
+  Status SetBlobState(const std::string& blob_id, BlobState state);
+  Status AddLiveBytes(const std::string& blob_id, int64_t delta);
+  Result<bool> IsReferenced(const std::string& blob_id);
+  Result<std::optional<ObjectRecord>> FindObject(const std::string& bucket, const std::string& key);
+
+  // Checks that `blob_id` may take objects (it exists and is not being
+  // deleted) and commits it if pending. `what` names the objects for errors.
+  Result<BlobKind> AcceptObjectsInto(const std::string& blob_id, const std::string& what);
+  // Makes `object` the current version of its key, in a blob already
+  // accepted, and returns the version it replaced, released.
+  Result<std::optional<ObjectRecord>> ReplaceCurrent(const ObjectRecord& object, BlobKind kind);
+  // Gives up the reference `gone` held on its blob (see CommitObject).
+  Status Release(const ObjectRecord& gone);
+  // Any key in [from, end) of `bucket`; no `end` means no upper bound.
+  Result<bool> AnyKeyInRange(const std::string& bucket, const std::string& from,
+                             const std::optional<std::string>& end);
+
+  std::mutex mu_;
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace strata

@@ -1,0 +1,41 @@
+// Shared pieces of the `strata` command line: global options, opening the
+// store, error reporting with exit codes, and bucket/key argument parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "strata/base/status.h"
+#include "strata/objects/object_store.h"
+
+namespace strata::cli {
+
+// Exit codes, documented in docs/operations.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;     // the operation failed
+inline constexpr int kExitUsage = 2;       // bad arguments
+inline constexpr int kExitNotFound = 3;    // no such store, bucket or key
+inline constexpr int kExitDamaged = 4;     // finished, but damage remains
+
+struct GlobalOptions {
+  std::string store;  // store root
+  bool json = false;
+  bool quiet = false;
+};
+
+// Prints "strata: <message>" to stderr and returns the exit code for it.
+int Fail(const Status& status);
+Result<std::unique_ptr<ObjectStore>> OpenStore(const GlobalOptions& options);
+
+struct ObjectPath {
+  std::string bucket;
+  std::string key;  // may be empty or end with '/': a prefix
+};
+Result<ObjectPath> ParseObjectPath(const std::string& text);
+
+void AddStoreCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddObjectCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+
+}  // namespace strata::cli

@@ -1,0 +1,79 @@
+// Cluster is the level-1 view of a store: its nodes (reached only through
+// NodeClient), the placement of new blobs over them, and level-1 erasure
+// coding across nodes. It streams blobs in and out: BlobWriter cuts bytes into
+// units and stripes of k1, sends each unit to its node's fragment writer;
+// BlobReader returns exact bytes, rebuilding from other nodes when a node
+// cannot serve its fragment. It keeps no metadata of its own: callers pass the
+// catalog's BlobRecord. Thread-safe; writers and readers are per thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "strata/catalog/types.h"
+#include "strata/erasure/reed_solomon.h"
+#include "strata/erasure/stripe_geometry.h"
+#include "strata/node/node_client.h"
+
+namespace strata {
+
+struct ClusterNode {
+  NodeRecord record;
+  std::shared_ptr<NodeClient> client;
+  std::vector<DriveRecord> drives;  // as registered in the catalog
+};
+
+class BlobWriter {
+ public:
+  virtual ~BlobWriter() = default;
+  virtual Status Write(std::span<const std::byte> data) = 0;
+  // Makes the blob durable; returns where it landed ("" for positions that
+  // failed during the write and need repair).
+  virtual Result<Placement> Finish() = 0;
+  // Removes everything written so far (also done by the destructor).
+  virtual void Abort() = 0;
+  virtual uint64_t bytes_written() const = 0;
+};
+
+class BlobReader {
+ public:
+  virtual ~BlobReader() = default;
+  // Reads out.size() bytes at `offset`; the range must lie inside the blob.
+  virtual Status Read(uint64_t offset, std::span<std::byte> out) = 0;
+  // Blocks found missing or damaged while reading.
+  virtual std::vector<RepairRecord> damage() const = 0;
+};
+
+class Cluster {
+ public:
+  explicit Cluster(std::vector<ClusterNode> nodes);
+
+  // Chooses nodes and drives for a new blob among drives that are up now.
+  Result<Placement> Place(const std::string& blob_id, const Layout& layout) const;
+
+  // Starts writing `blob` (pending in the catalog) at blob.placement.
+  Result<std::unique_ptr<BlobWriter>> WriteBlob(const BlobRecord& blob);
+  Result<std::unique_ptr<BlobReader>> ReadBlob(const BlobRecord& blob);
+  // Removes every block of the blob; Unavailable if some drive is down.
+  Status DeleteBlob(const BlobRecord& blob);
+
+  // The fragment a node holds for level-1 position `position` of `blob`.
+  static FragmentRef Fragment(const BlobRecord& blob, int position);
+  NodeClient* Node(const std::string& node_id) const;
+  const std::vector<ClusterNode>& nodes() const { return nodes_; }
+  // Re-reads health from every node and updates drive up/down in memory.
+  std::vector<NodeHealth> RefreshHealth();
+  // Replaces the registered drives of every node (after drives were added or removed).
+  void SetDrives(const std::vector<DriveRecord>& drives);
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ClusterNode> nodes_;
+  std::map<std::string, bool> drive_up_;  // from the last health check
+};
+
+}  // namespace strata

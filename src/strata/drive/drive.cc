@@ -1,0 +1,248 @@
+#include "strata/drive/drive.h"
+
+#include <algorithm>
+#include <climits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "strata/base/ids.h"
+
+namespace strata {
+namespace {
+
+constexpr char kBlocksDir[] = "blocks";
+constexpr char kTmpDir[] = "tmp";
+constexpr std::string_view kTempSuffix = ".tmp";
+
+Status CheckIdentity(const DriveIdentity& found, const std::string& path, const std::string& drive_id,
+                     const std::string& cluster_id);
+Result<DriveIdentity> ParseIdentity(const std::string& text, const std::string& where);
+std::string EncodeIdentity(const DriveIdentity& identity);
+Status RequireLayout(FileSystem* fs, const std::string& path);
+bool IsShardDirName(std::string_view name);
+
+}  // namespace
+
+Drive::Drive(FileSystem* fs, std::string path, DriveIdentity identity)
+    : fs_(fs), path_(std::move(path)), identity_(std::move(identity)) {}
+
+Result<std::unique_ptr<Drive>> Drive::Open(FileSystem* fs, const std::string& path, const std::string& drive_id,
+                                           const std::string& cluster_id) {
+  ASSIGN_OR_RETURN(DriveIdentity identity, ReadIdentity(fs, path));
+  RETURN_IF_ERROR(CheckIdentity(identity, path, drive_id, cluster_id));
+  RETURN_IF_ERROR(RequireLayout(fs, path));
+  return std::unique_ptr<Drive>(new Drive(fs, path, std::move(identity)));
+}
+
+// The identity file is written last: a directory holding it is a complete drive.
+Result<std::unique_ptr<Drive>> Drive::Format(FileSystem* fs, const std::string& path,
+                                             const DriveIdentity& identity) {
+  const std::string where = "format drive at " + path;
+  if (identity.drive_id.empty() || identity.cluster_id.empty()) {
+    return Status::InvalidArgument(where + ": drive id and cluster id must not be empty");
+  }
+  if (identity.format_version != kDriveFormatVersion) {
+    return Status::InvalidArgument(where + ": can only write format version " + std::to_string(kDriveFormatVersion) +
+                                   ", not " + std::to_string(identity.format_version));
+  }
+  ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
+  if (exists) {
+    ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(path));
+    if (!is_dir) return Status::AlreadyExists(where + ": the path exists and is not a directory");
+    ASSIGN_OR_RETURN(std::vector<std::string> entries, fs->ListDir(path));
+    if (std::find(entries.begin(), entries.end(), kDriveIdentityFile) != entries.end()) {
+      return Status::AlreadyExists(where + ": it is already a drive (it has " + kDriveIdentityFile + ")");
+    }
+    if (!entries.empty()) {
+      std::sort(entries.begin(), entries.end());
+      return Status::FailedPrecondition(where + ": the directory is not empty (" + std::to_string(entries.size()) +
+                                        " entries, such as '" + entries.front() + "')");
+    }
+  } else {
+    RETURN_IF_ERROR(fs->CreateDirs(path).WithContext(where));
+    RETURN_IF_ERROR(fs->SyncDir(DirName(path)).WithContext(where));
+  }
+  RETURN_IF_ERROR(fs->CreateDirs(JoinPath(path, kBlocksDir)).WithContext(where));
+  RETURN_IF_ERROR(fs->CreateDirs(JoinPath(path, kTmpDir)).WithContext(where));
+  RETURN_IF_ERROR(fs->SyncDir(path).WithContext(where));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(*fs, JoinPath(path, kDriveIdentityFile), EncodeIdentity(identity)).WithContext(where));
+  return std::unique_ptr<Drive>(new Drive(fs, path, identity));
+}
+
+Result<DriveIdentity> Drive::ReadIdentity(FileSystem* fs, const std::string& path) {
+  ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(path));
+  if (!is_dir) return Status::NotFound("drive directory " + path + " is missing or not a directory");
+  const std::string identity_path = JoinPath(path, kDriveIdentityFile);
+  ASSIGN_OR_RETURN(bool has_identity, fs->Exists(identity_path));
+  if (!has_identity) {
+    return Status::NotFound("drive at " + path + " has no identity file " + kDriveIdentityFile);
+  }
+  Result<std::string> text = ReadSmallFile(*fs, identity_path);
+  if (!text.ok()) return text.status().WithContext("drive at " + path);
+  return ParseIdentity(*text, "drive identity " + identity_path);
+}
+
+Result<std::unique_ptr<BlockWriter>> Drive::CreateBlock(const BlockHeader& header) {
+  const std::string where = "drive " + id();
+  if (!IsValidId(header.name.blob_id)) {
+    return Status::InvalidArgument(where + ": blob id '" + header.name.blob_id +
+                                   "' is not 32 lowercase hex characters");
+  }
+  if (header.name.level1_position < 0 || header.name.level2_position < 0 || header.unit_size == 0) {
+    return Status::InvalidArgument(where + ": block " + header.name.FileName() +
+                                   " has a negative position or a zero unit size");
+  }
+  std::string stem = header.name.FileName();
+  stem.resize(stem.size() - std::string_view(".blk").size());
+  const std::string temp_path =
+      JoinPath(JoinPath(path_, kTmpDir), stem + "." + NewRandomId().substr(0, 16) + std::string(kTempSuffix));
+  Result<std::unique_ptr<WritableFile>> file = fs_->NewWritableFile(temp_path);
+  if (!file.ok()) return file.status().WithContext(where);
+  return std::make_unique<BlockWriter>(fs_, std::move(file).value(), temp_path, BlockPath(header.name), header);
+}
+
+Result<std::unique_ptr<BlockReader>> Drive::OpenBlock(const BlockName& name) {
+  Result<std::unique_ptr<BlockReader>> reader = BlockReader::Open(fs_, BlockPath(name), name);
+  if (!reader.ok()) return reader.status().WithContext("drive " + id());
+  return reader;
+}
+
+// Not followed by a directory fsync: a removal lost in a crash leaves an
+// orphan block, which the cleanup of unreferenced blocks finds again.
+Status Drive::RemoveBlock(const BlockName& name) {
+  return fs_->RemoveFile(BlockPath(name)).WithContext("drive " + id());
+}
+
+// Skips anything that is not blocks/<2 hex>/<name>.blk with a parsable name
+// in its own shard, and blocks removed while the listing runs.
+Result<std::vector<BlockListing>> Drive::ListBlocks() {
+  const std::string where = "drive " + id();
+  const std::string blocks_dir = JoinPath(path_, kBlocksDir);
+  Result<std::vector<std::string>> shards = fs_->ListDir(blocks_dir);
+  if (!shards.ok()) return shards.status().WithContext(where);
+  std::sort(shards->begin(), shards->end());
+
+  std::vector<BlockListing> listings;
+  for (const std::string& shard : *shards) {
+    if (!IsShardDirName(shard)) continue;
+    const std::string shard_dir = JoinPath(blocks_dir, shard);
+    ASSIGN_OR_RETURN(bool is_dir, fs_->IsDirectory(shard_dir));
+    if (!is_dir) continue;
+    Result<std::vector<std::string>> files = fs_->ListDir(shard_dir);
+    if (!files.ok()) return files.status().WithContext(where);
+    std::sort(files->begin(), files->end());
+    for (const std::string& file_name : *files) {
+      std::optional<BlockName> name = BlockName::FromFileName(file_name);
+      if (!name || name->blob_id.compare(0, 2, shard) != 0) continue;
+      Result<std::unique_ptr<RandomAccessFile>> file = fs_->NewRandomAccessFile(JoinPath(shard_dir, file_name));
+      if (!file.ok() && file.status().IsNotFound()) continue;
+      if (!file.ok()) return file.status().WithContext(where);
+      Result<uint64_t> size = (*file)->Size();
+      if (!size.ok()) return size.status().WithContext(where);
+      listings.push_back(BlockListing{std::move(*name), *size});
+    }
+  }
+  return listings;
+}
+
+Result<int> Drive::RemoveTemporaries() {
+  const std::string where = "drive " + id();
+  const std::string tmp_dir = JoinPath(path_, kTmpDir);
+  Result<std::vector<std::string>> names = fs_->ListDir(tmp_dir);
+  if (!names.ok()) return names.status().WithContext(where);
+  int removed = 0;
+  for (const std::string& name : *names) {
+    Status st = fs_->RemoveFile(JoinPath(tmp_dir, name));
+    if (st.IsNotFound()) continue;
+    if (!st.ok()) return st.WithContext(where);
+    ++removed;
+  }
+  return removed;
+}
+
+Status Drive::CheckHealth() {
+  const std::string where = "drive " + id();
+  Result<DriveIdentity> found = ReadIdentity(fs_, path_);
+  if (!found.ok()) return found.status().WithContext(where);
+  RETURN_IF_ERROR(CheckIdentity(*found, path_, identity_.drive_id, identity_.cluster_id));
+  return RequireLayout(fs_, path_);
+}
+
+Result<SpaceInfo> Drive::Space() {
+  Result<SpaceInfo> space = fs_->Space(path_);
+  if (!space.ok()) return space.status().WithContext("drive " + id());
+  return space;
+}
+
+std::string Drive::BlockPath(const BlockName& name) const {
+  return JoinPath(JoinPath(JoinPath(path_, kBlocksDir), name.blob_id.substr(0, 2)), name.FileName());
+}
+
+namespace {
+
+Status CheckIdentity(const DriveIdentity& found, const std::string& path, const std::string& drive_id,
+                     const std::string& cluster_id) {
+  if (found.format_version > kDriveFormatVersion) {
+    return Status::FailedPrecondition("drive at " + path + " has format version " +
+                                      std::to_string(found.format_version) + ", newer than this build supports (" +
+                                      std::to_string(kDriveFormatVersion) + ")");
+  }
+  if (found.cluster_id != cluster_id) {
+    return Status::FailedPrecondition("drive at " + path + " belongs to cluster " + found.cluster_id + ", not " +
+                                      cluster_id);
+  }
+  if (found.drive_id != drive_id) {
+    return Status::FailedPrecondition("drive at " + path + " is drive " + found.drive_id + ", expected " + drive_id);
+  }
+  return Status::OK();
+}
+
+Result<DriveIdentity> ParseIdentity(const std::string& text, const std::string& where) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return Status::Corruption(where + ": not a JSON object");
+  DriveIdentity identity;
+  for (auto [key, field] : {std::pair{"drive_id", &identity.drive_id}, std::pair{"cluster_id", &identity.cluster_id}}) {
+    auto it = json.find(key);
+    if (it == json.end() || !it->is_string() || it->get<std::string>().empty()) {
+      return Status::Corruption(where + ": '" + key + "' is missing or not a non-empty string");
+    }
+    *field = it->get<std::string>();
+  }
+  auto version = json.find("format_version");
+  if (version == json.end() || !version->is_number_integer() || version->get<int64_t>() < 1 ||
+      version->get<int64_t>() > INT_MAX) {
+    return Status::Corruption(where + ": 'format_version' is missing or not a positive integer");
+  }
+  identity.format_version = static_cast<int>(version->get<int64_t>());
+  return identity;
+}
+
+std::string EncodeIdentity(const DriveIdentity& identity) {
+  nlohmann::json json = {
+      {"drive_id", identity.drive_id},
+      {"cluster_id", identity.cluster_id},
+      {"format_version", identity.format_version},
+  };
+  return json.dump(2) + "\n";
+}
+
+// blocks/ and tmp/ exist on every formatted drive; their loss means the
+// drive's contents are not what was written.
+Status RequireLayout(FileSystem* fs, const std::string& path) {
+  for (const char* dir : {kBlocksDir, kTmpDir}) {
+    ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(JoinPath(path, dir)));
+    if (!is_dir) return Status::Corruption("drive at " + path + " has no " + dir + "/ directory");
+  }
+  return Status::OK();
+}
+
+bool IsShardDirName(std::string_view name) {
+  return name.size() == 2 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+}  // namespace strata
