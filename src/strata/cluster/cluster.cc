@@ -9,6 +9,8 @@
 namespace strata {
 namespace {
 
+constexpr uint64_t kMinFreeUnits = 4;
+
 StripeGeometry Level1Geometry(const BlobRecord& blob) {
   return StripeGeometry{blob.size, blob.layout.unit_size, blob.layout.level1};
 }
@@ -300,7 +302,7 @@ class ClusterBlobReader : public BlobReader {
 
 Cluster::Cluster(std::vector<ClusterNode> nodes) : nodes_(std::move(nodes)) {
   for (const ClusterNode& node : nodes_) {
-    for (const DriveRecord& drive : node.drives) drive_up_[drive.drive_id] = drive.state == DriveState::kUp;
+    for (const DriveRecord& drive : node.drives) drive_view_[drive.drive_id].up = drive.state == DriveState::kUp;
   }
 }
 
@@ -316,7 +318,9 @@ std::vector<NodeHealth> Cluster::RefreshHealth() {
   for (const ClusterNode& node : nodes_) all.push_back(node.client->Health());
   std::lock_guard lock(mu_);
   for (const NodeHealth& health : all) {
-    for (const DriveHealth& drive : health.drives) drive_up_[drive.drive_id] = drive.up;
+    for (const DriveHealth& drive : health.drives) {
+      drive_view_[drive.drive_id] = DriveView{drive.up, drive.up ? drive.available_bytes : 0};
+    }
   }
   return all;
 }
@@ -328,7 +332,7 @@ void Cluster::SetDrives(const std::vector<DriveRecord>& drives) {
     for (const DriveRecord& drive : drives) {
       if (drive.node_id != node.record.node_id) continue;
       node.drives.push_back(drive);
-      if (!drive_up_.count(drive.drive_id)) drive_up_[drive.drive_id] = drive.state == DriveState::kUp;
+      if (!drive_view_.count(drive.drive_id)) drive_view_[drive.drive_id].up = drive.state == DriveState::kUp;
     }
   }
 }
@@ -342,9 +346,11 @@ Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layou
       candidate.node_id = node.record.node_id;
       for (const DriveRecord& drive : node.drives) {
         if (drive.state == DriveState::kRemoved) continue;
-        auto it = drive_up_.find(drive.drive_id);
-        const bool up = it != drive_up_.end() && it->second;
-        (up ? candidate.up_drives : candidate.down_drives).push_back(drive.drive_id);
+        auto it = drive_view_.find(drive.drive_id);
+        // A drive without room for a few units of this blob is treated as down.
+        const bool usable = it != drive_view_.end() && it->second.up &&
+                            it->second.available_bytes >= kMinFreeUnits * uint64_t{layout.unit_size};
+        (usable ? candidate.up_drives : candidate.down_drives).push_back(drive.drive_id);
       }
       candidates.push_back(std::move(candidate));
     }

@@ -52,7 +52,8 @@ class Cluster {
  public:
   explicit Cluster(std::vector<ClusterNode> nodes);
 
-  // Chooses nodes and drives for a new blob among drives that are up now.
+  // Chooses nodes and drives for a new blob: drives that are up and have room
+  // come first; full or down drives only fill positions nothing else can.
   Result<Placement> Place(const std::string& blob_id, const Layout& layout) const;
 
   // Starts writing `blob` (pending in the catalog) at blob.placement.
@@ -73,7 +74,11 @@ class Cluster {
  private:
   mutable std::mutex mu_;
   std::vector<ClusterNode> nodes_;
-  std::map<std::string, bool> drive_up_;  // from the last health check
+  struct DriveView {
+    bool up = false;
+    uint64_t available_bytes = UINT64_MAX;  // unknown until the first health check
+  };
+  std::map<std::string, DriveView> drive_view_;  // from the last health check
 };
 
 }  // namespace strata
