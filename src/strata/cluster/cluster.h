@@ -61,6 +61,11 @@ class Cluster {
   Result<std::unique_ptr<BlobReader>> ReadBlob(const BlobRecord& blob);
   // Removes every block of the blob; Unavailable if some drive is down.
   Status DeleteBlob(const BlobRecord& blob);
+  // Level-1 repair: rewrites the whole fragment of `position` onto `drive_ids`
+  // of its node, decoding each of its units from the other nodes' units.
+  // Returns the drives written ("" where a drive failed during the rewrite).
+  Result<std::vector<std::string>> RebuildFragment(const BlobRecord& blob, int position,
+                                                   const std::vector<std::string>& drive_ids);
 
   // The fragment a node holds for level-1 position `position` of `blob`.
   static FragmentRef Fragment(const BlobRecord& blob, int position);

@@ -240,6 +240,20 @@ Status Maintenance::RepairBlob(const BlobRecord& blob, const std::vector<RepairR
       targets.push_back(RebuildTarget{p2, target});
     }
     if (targets.empty()) continue;
+    if (static_cast<int>(positions.size()) > blob.layout.level2.m) {
+      // More lost than the node's own code covers: rebuild from the other nodes.
+      std::vector<std::string> drive_ids = node_placement.drive_ids;
+      for (const RebuildTarget& t : targets) drive_ids[t.level2_position] = t.drive_id;
+      auto written = cluster_->RebuildFragment(updated, p1, drive_ids);
+      if (!written.ok()) {
+        report.blocks_unrepairable += targets.size();
+        failure = written.status();
+        continue;
+      }
+      node_placement.drive_ids = std::move(written).value();
+      report.blocks_rebuilt += blob.layout.level2.width();
+      continue;
+    }
     FragmentRef ref = Cluster::Fragment(updated, p1);
     // The positions being rebuilt are not read, so their old drive ids stay in ref.
     Status st = node->RebuildFragment(ref, targets);
