@@ -8,6 +8,7 @@
 #include "strata/base/file_io.h"
 #include "strata/base/ids.h"
 #include "strata/cluster/placement.h"
+#include "strata/erasure/stripe_geometry.h"
 
 namespace strata {
 namespace {
@@ -19,10 +20,15 @@ bool PlacementUsesDrive(const BlobRecord& blob, const std::string& drive_id) {
   return false;
 }
 
+// How many units a level-2 position of a fragment stores (0: no block file).
+uint64_t StoredUnits(const FragmentRef& ref, int level2_position) {
+  return StripeGeometry{ref.fragment_bytes, ref.unit_size, ref.code}.PositionUnitCount(level2_position);
+}
+
 }  // namespace
 
-Maintenance::Maintenance(Catalog* catalog, Cluster* cluster, std::string root)
-    : catalog_(catalog), cluster_(cluster), root_(std::move(root)) {}
+Maintenance::Maintenance(Catalog* catalog, Cluster* cluster, std::string root, Layout layout)
+    : catalog_(catalog), cluster_(cluster), root_(std::move(root)), layout_(layout) {}
 
 std::string Maintenance::DrivePath(const DriveRecord& drive) const { return JoinPath(root_, drive.path); }
 
@@ -44,10 +50,12 @@ Status Maintenance::SyncDriveStates() {
     if (it == health.end()) continue;
     const DriveHealth& h = it->second;
     const DriveState state = h.up ? DriveState::kUp : DriveState::kDown;
-    if (state == drive.state && h.error == drive.last_error && h.capacity_bytes == drive.capacity_bytes &&
-        h.available_bytes == drive.available_bytes) {
-      continue;
-    }
+    // Free space moves with every write; record it when it moved noticeably,
+    // so read-only commands leave the catalog alone.
+    const uint64_t moved = h.available_bytes > drive.available_bytes ? h.available_bytes - drive.available_bytes
+                                                                     : drive.available_bytes - h.available_bytes;
+    const bool space_changed = h.up && (h.capacity_bytes != drive.capacity_bytes || moved > (64u << 20));
+    if (state == drive.state && h.error == drive.last_error && !space_changed) continue;
     drive.state = state;
     drive.last_error = h.error;
     if (h.up) {
@@ -251,7 +259,8 @@ Status Maintenance::RepairBlob(const BlobRecord& blob, const std::vector<RepairR
         continue;
       }
       node_placement.drive_ids = std::move(written).value();
-      report.blocks_rebuilt += blob.layout.level2.width();
+      const FragmentRef rebuilt = Cluster::Fragment(updated, p1);
+      for (int p2 = 0; p2 < blob.layout.level2.width(); ++p2) report.blocks_rebuilt += StoredUnits(rebuilt, p2) > 0;
       continue;
     }
     FragmentRef ref = Cluster::Fragment(updated, p1);
@@ -262,8 +271,10 @@ Status Maintenance::RepairBlob(const BlobRecord& blob, const std::vector<RepairR
       failure = st;
       continue;
     }
-    for (const RebuildTarget& t : targets) node_placement.drive_ids[t.level2_position] = t.drive_id;
-    report.blocks_rebuilt += targets.size();
+    for (const RebuildTarget& t : targets) {
+      node_placement.drive_ids[t.level2_position] = t.drive_id;
+      if (ref.fragment_bytes > 0 && StoredUnits(ref, t.level2_position) > 0) ++report.blocks_rebuilt;
+    }
   }
   if (!(updated.placement == blob.placement)) RETURN_IF_ERROR(catalog_->UpdatePlacement(blob.blob_id, updated.placement));
   if (!failure.ok()) return failure;
@@ -356,7 +367,7 @@ Result<DriveChangeReport> Maintenance::RemoveDrive(const std::string& drive_name
     if (d.node_id == drive.node_id && d.state != DriveState::kRemoved && d.drive_id != drive.drive_id) ++remaining;
   }
   ASSIGN_OR_RETURN(auto blobs, catalog_->ListBlobs(BlobState::kCommitted));
-  int needed = 0;
+  int needed = layout_.level2.width();  // what new blobs need
   for (const BlobRecord& blob : blobs) {
     if (PlacementUsesDrive(blob, drive.drive_id)) needed = std::max(needed, blob.layout.level2.width());
   }
@@ -371,7 +382,15 @@ Result<DriveChangeReport> Maintenance::RemoveDrive(const std::string& drive_name
   DriveChangeReport report;
   ASSIGN_OR_RETURN(report.repair, Repair(progress));
   NodeClient* node = cluster_->Node(drive.node_id);
-  if (report.repair.blocks_unrepairable == 0 && node != nullptr) (void)node->DetachDrive(drive.drive_id);
+  if (report.repair.blocks_unrepairable == 0 && node != nullptr) {
+    // Nothing refers to the retired drive's blocks any more: free its space.
+    if (auto blocks = node->ListBlocks(); blocks.ok()) {
+      for (const NodeBlock& block : *blocks) {
+        if (block.drive_id == drive.drive_id) (void)node->RemoveBlock(block.drive_id, block.name);
+      }
+    }
+    (void)node->DetachDrive(drive.drive_id);
+  }
   drive.state = DriveState::kRemoved;
   report.drive = drive;
   return report;

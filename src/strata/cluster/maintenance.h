@@ -41,8 +41,9 @@ struct DriveChangeReport {
 
 class Maintenance {
  public:
-  // `root` resolves relative drive paths.
-  Maintenance(Catalog* catalog, Cluster* cluster, std::string root);
+  // `root` resolves relative drive paths; `layout` is the layout new blobs
+  // get, which every node must keep enough drives for.
+  Maintenance(Catalog* catalog, Cluster* cluster, std::string root, Layout layout);
 
   // Asks every node for drive health and records it in the catalog.
   Status SyncDriveStates();
@@ -66,6 +67,7 @@ class Maintenance {
   Catalog* catalog_;
   Cluster* cluster_;
   std::string root_;
+  Layout layout_;
 };
 
 }  // namespace strata

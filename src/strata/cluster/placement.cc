@@ -57,16 +57,21 @@ Result<Placement> PlaceBlob(std::string_view blob_id, const Layout& layout,
   const int node_width = layout.level1.width();
   const int drive_width = layout.level2.width();
   std::vector<std::string> usable_nodes, failing_nodes;
+  std::string too_small;
   for (const PlacementNode& node : nodes) {
     const int drives = static_cast<int>(node.up_drives.size() + node.down_drives.size());
-    if (drives < drive_width) continue;  // too small to hold a level-2 stripe
+    if (drives < drive_width) {  // too small to hold a level-2 stripe
+      too_small += (too_small.empty() ? " (" : ", ") + std::string("node ") + node.node_id.substr(0, 8) + " has " +
+                   std::to_string(drives);
+      continue;
+    }
     (node.up_drives.empty() ? failing_nodes : usable_nodes).push_back(node.node_id);
   }
   if (static_cast<int>(usable_nodes.size() + failing_nodes.size()) < node_width) {
-    return Status::InvalidArgument("layout " + layout.level1.ToString() + " over " + layout.level2.ToString() +
-                                   " needs " + std::to_string(node_width) + " nodes with at least " +
-                                   std::to_string(drive_width) + " drives each; the store has " +
-                                   std::to_string(usable_nodes.size() + failing_nodes.size()));
+    return Status::FailedPrecondition(
+        "too few drives for the code: " + layout.level1.ToString() + " over " + layout.level2.ToString() + " needs " +
+        std::to_string(node_width) + " node(s) with " + std::to_string(drive_width) + " drives in service each" +
+        (too_small.empty() ? "" : too_small + ")"));
   }
   std::vector<std::string> chosen = PreferUp(blob_id, usable_nodes, failing_nodes);
   chosen.resize(node_width);

@@ -280,8 +280,21 @@ Status BlockWriter::PublishWritten() {
   const std::string dir = DirName(final_path_);
   ASSIGN_OR_RETURN(bool dir_exists, fs_->IsDirectory(dir));
   if (!dir_exists) {
+    // Only the shard directory is created here. A missing blocks/ means the
+    // drive itself is gone; re-creating it would leave a half drive behind that
+    // a replacement (which needs a missing or empty directory) is refused on.
+    ASSIGN_OR_RETURN(bool blocks_exist, fs_->IsDirectory(DirName(dir)));
+    if (!blocks_exist) return Status::NotFound(where + ": directory " + DirName(dir) + " is missing");
     RETURN_IF_ERROR(fs_->CreateDirs(dir).WithContext(where));
     RETURN_IF_ERROR(fs_->SyncDir(DirName(dir)).WithContext(where));
+  }
+  // Something that is not a block file in the block's place (a directory left
+  // by hand or by a broken file system) would make the rename fail forever:
+  // move it aside into tmp/, where it stays for an operator to inspect.
+  ASSIGN_OR_RETURN(bool obstructed, fs_->IsDirectory(final_path_));
+  if (obstructed) {
+    const std::string aside = temp_path_ + ".obstruction";
+    RETURN_IF_ERROR(fs_->Rename(final_path_, aside).WithContext(where + ": moving aside a directory in the block's place"));
   }
   RETURN_IF_ERROR(fs_->Rename(temp_path_, final_path_).WithContext(where));
   done_ = true;

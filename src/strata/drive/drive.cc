@@ -154,6 +154,9 @@ Result<int> Drive::RemoveTemporaries() {
   if (!names.ok()) return names.status().WithContext(where);
   int removed = 0;
   for (const std::string& name : *names) {
+    // Directories moved aside from a block's place are kept for an operator.
+    Result<bool> is_dir = fs_->IsDirectory(JoinPath(tmp_dir, name));
+    if (is_dir.ok() && *is_dir) continue;
     Status st = fs_->RemoveFile(JoinPath(tmp_dir, name));
     if (st.IsNotFound()) continue;
     if (!st.ok()) return st.WithContext(where);
