@@ -10,6 +10,7 @@ LocalFragmentWriter::LocalFragmentWriter(LocalNode* node, FragmentRef ref,
   const int width = ref_.code.width();
   blocks_.resize(width);
   failures_.resize(width);
+  published_.resize(width, false);
   stripe_.resize(width);
   stripe_lengths_.resize(ref_.code.k);
   for (int p = 0; p < width; ++p) {
@@ -118,7 +119,11 @@ Result<std::vector<std::string>> LocalFragmentWriter::Commit() {
     for (size_t p = 0; p < blocks_.size(); ++p) {
       if (!blocks_[p]) continue;
       Status published = blocks_[p]->Publish();
-      if (!published.ok()) Fail(static_cast<int>(p), published);
+      if (published.ok()) {
+        published_[p] = true;
+      } else {
+        Fail(static_cast<int>(p), published);
+      }
     }
     st = CheckEnoughPositions();
   }
@@ -140,6 +145,15 @@ void LocalFragmentWriter::Abort() {
     if (blocks_[p]) {
       blocks_[p]->Abandon();
       blocks_[p].reset();
+    }
+    // A Commit that failed after some positions published leaves their
+    // blocks in place; they go too, so nothing of the write stays visible.
+    if (published_[p]) {
+      published_[p] = false;
+      std::string why;
+      if (std::shared_ptr<Drive> drive = node_->UpDrive(ref_.drive_ids[p], &why)) {
+        (void)drive->RemoveBlock(ref_.Block(static_cast<int>(p)));
+      }
     }
   }
 }

@@ -34,6 +34,7 @@ class LocalFragmentWriter : public FragmentWriter {
   std::shared_ptr<const ReedSolomon> codec_;
   std::vector<std::unique_ptr<BlockWriter>> blocks_;  // per position; null until first unit
   std::vector<std::string> failures_;                  // per position; non-empty once failed
+  std::vector<bool> published_;                        // per position; its block is in place
   std::vector<std::vector<std::byte>> stripe_;         // k data + m parity buffers
   std::vector<uint32_t> stripe_lengths_;               // stored length of each data unit
   int buffered_ = 0;

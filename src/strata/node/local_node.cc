@@ -68,7 +68,7 @@ LocalNode::LocalNode(std::string node_id, std::string cluster_id, FileSystem* fs
                      const std::vector<DriveSpec>& drives)
     : node_id_(std::move(node_id)), cluster_id_(std::move(cluster_id)), fs_(fs) {
   for (const DriveSpec& spec : drives) {
-    Status st = AttachDrive(spec.drive_id, spec.path, AttachMode::kOpen);
+    Status st = Attach(spec.drive_id, spec.path, AttachMode::kOpen, /*keep_refused=*/true);
     (void)st;  // a drive that fails to open is registered as down with its error
   }
 }
@@ -104,6 +104,11 @@ void LocalNode::NoteFailure(const std::string& drive_id, const Status& failure) 
 }
 
 Status LocalNode::AttachDrive(const std::string& drive_id, const std::string& path, AttachMode mode) {
+  return Attach(drive_id, path, mode, /*keep_refused=*/false);
+}
+
+Status LocalNode::Attach(const std::string& drive_id, const std::string& path, AttachMode mode,
+                         bool keep_refused) {
   Result<std::unique_ptr<Drive>> opened = Status::OK();
   switch (mode) {
     case AttachMode::kOpen:
@@ -120,13 +125,19 @@ Status LocalNode::AttachDrive(const std::string& drive_id, const std::string& pa
       break;
   }
   std::unique_lock lock(mu_);
-  DriveSlot& slot = drives_[drive_id];
-  slot.path = path;
+  auto it = drives_.find(drive_id);
   if (!opened.ok()) {
-    slot.drive.reset();
-    slot.error = opened.status().message();
+    // A refused drive is not taken into service, and a drive in service keeps
+    // serving; only a drive already known to be down records the new error.
+    if (it == drives_.end() && keep_refused) it = drives_.emplace(drive_id, DriveSlot{path, nullptr, ""}).first;
+    if (it != drives_.end() && !it->second.drive) {
+      it->second.path = path;
+      it->second.error = opened.status().message();
+    }
     return opened.status();
   }
+  DriveSlot& slot = drives_[drive_id];
+  slot.path = path;
   slot.drive = std::move(opened).value();
   slot.error.clear();
   return Status::OK();

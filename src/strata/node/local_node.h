@@ -52,6 +52,10 @@ class LocalNode : public NodeClient {
     std::string error;
   };
 
+  // AttachDrive; `keep_refused` registers a drive that fails to open as down
+  // (the drives the node starts with) instead of leaving it out.
+  Status Attach(const std::string& drive_id, const std::string& path, AttachMode mode, bool keep_refused);
+
   std::string node_id_;
   std::string cluster_id_;
   FileSystem* fs_;

@@ -64,9 +64,10 @@ TEST_F(LocalNodeFaultTest, DriveDirectoryDeletedBeforeOrDuringTheWrite) {
     ASSERT_OK_AND_ASSIGN(auto placed, writer->Commit());
     ExpectReadableWithout(ref, placed, lost, data);
     EXPECT_FALSE(DriveUp(ids_[lost]));
-    ASSERT_OK(Drive::Format(PosixFileSystem::Default(), paths_[lost],
-                            DriveIdentity{ids_[lost], cluster_id_, kDriveFormatVersion})
-                  .status());
+    // The write must not re-create the lost drive's directory tree: a replaced
+    // disk is recognised by its missing or empty directory.
+    EXPECT_FALSE(testing::fs::exists(paths_[lost])) << "the failed publish re-created " << paths_[lost];
+    ASSERT_OK(node_->AttachDrive(ids_[lost], paths_[lost], NodeClient::AttachMode::kReplace));
     EXPECT_TRUE(DriveUp(ids_[lost]));
   }
 }
@@ -196,8 +197,11 @@ TEST_F(LocalNodeFaultTest, HealthMarksADeletedDriveDownAndBringsItBack) {
   testing::fs::remove_all(paths_[2]);
   for (const DriveHealth& d : node_->Health().drives) {
     EXPECT_EQ(d.up, d.drive_id != ids_[2]) << d.drive_id;
-    if (d.drive_id == ids_[2]) EXPECT_NE(d.error.find(paths_[2]), std::string::npos) << d.error;
-    if (d.up) EXPECT_EQ(d.block_files, 1u);
+    if (d.drive_id == ids_[2]) {
+      EXPECT_NE(d.error.find(paths_[2]), std::string::npos) << d.error;
+    } else {
+      EXPECT_EQ(d.block_files, 1u);
+    }
   }
   // Reads rebuild around the lost drive; new writes skip it.
   ASSERT_OK_AND_ASSIGN(std::string got, ReadAll(before));
@@ -246,9 +250,10 @@ TEST_F(LocalNodeFaultTest, AttachReplaceFormatsAMissingDriveUnderItsIdentity) {
   ASSERT_OK_AND_ASSIGN(std::string got, ReadAll(ref));
   EXPECT_TRUE(got == data);
 
+  const size_t drives = node_->Health().drives.size();
   ASSERT_OK(node_->DetachDrive(ids_[5]));
   EXPECT_TRUE(node_->DetachDrive(ids_[5]).IsNotFound());
-  EXPECT_EQ(node_->Health().drives.size(), 5u);
+  EXPECT_EQ(node_->Health().drives.size(), drives - 1);
   EXPECT_TRUE(testing::fs::exists(paths_[5] + "/" + kDriveIdentityFile));  // files are left alone
 }
 
@@ -280,8 +285,10 @@ TEST_F(LocalNodeFaultTest, ForeignDrivesAreRefusedAndNotModified) {
   Status st = node_->AttachDrive(NewRandomId(), foreign, NodeClient::AttachMode::kOpen);
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.ToString();
   EXPECT_NE(st.message().find("cluster"), std::string::npos) << st.message();
-  // The node's own drives are unaffected.
+  // The node's own drives are unaffected, and a refused drive was never taken
+  // into service: the node reports only its six.
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(DriveUp(ids_[i]));
+  EXPECT_EQ(node_->Health().drives.size(), 6u) << "refused drives stay registered as down drives of the node";
 }
 
 TEST_F(LocalNodeFaultTest, NodeStartsWithUnopenableDrivesDown) {

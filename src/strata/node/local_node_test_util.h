@@ -82,10 +82,11 @@ inline void FlipByte(const std::string& path, uint64_t offset) {
 }
 
 class LocalNodeTest : public ::testing::Test {
- protected:
+ public:
   static constexpr uint32_t kUnit = 4096;
   static constexpr int kDrives = 6;
 
+ protected:
   LocalNodeTest() : faults_(PosixFileSystem::Default()), cluster_id_(NewRandomId()) {
     for (int i = 0; i < kDrives; ++i) {
       ids_.push_back(NewRandomId());

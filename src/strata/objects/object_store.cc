@@ -168,7 +168,9 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root, 
     cluster_nodes.push_back(std::move(cn));
   }
   store->cluster_ = std::make_unique<Cluster>(std::move(cluster_nodes));
-  store->maintenance_ = std::make_unique<Maintenance>(store->catalog_.get(), store->cluster_.get(), root);
+  store->maintenance_ = std::make_unique<Maintenance>(
+      store->catalog_.get(), store->cluster_.get(), root,
+      Layout{store->config_.unit_size, store->config_.level1, store->config_.level2});
   RETURN_IF_ERROR(store->maintenance_->SyncDriveStates());
   RETURN_IF_ERROR(store->Recover());
   return store;
@@ -323,7 +325,12 @@ Result<ObjectRecord> ObjectWriter::Commit() {
   if (!blob_writer_) return store_->CommitSmall(std::move(record_), std::move(small_));
 
   auto placement = blob_writer_->Finish();
-  if (!placement.ok()) return placement.status().WithContext("put " + record_.bucket + "/" + record_.key);
+  if (!placement.ok()) {
+    // Finish removed the blocks; the pending record goes too, as in Abort().
+    blob_writer_.reset();
+    (void)store_->catalog_->RemoveBlob(blob_.blob_id);
+    return placement.status().WithContext("put " + record_.bucket + "/" + record_.key);
+  }
   RETURN_IF_ERROR(store_->FinishBlob(blob_, size_, *placement));
   record_.blob_id = blob_.blob_id;
   record_.blob_offset = 0;
@@ -354,7 +361,13 @@ Result<ObjectRecord> ObjectStore::CommitSmall(ObjectRecord record, std::vector<s
   std::lock_guard lock(pack_mu_);
   pack_bytes_ += data.size();
   pack_.push_back(PackedObject{record, std::move(data)});
-  if (!batching_ || pack_bytes_ >= config_.pack_target_size) RETURN_IF_ERROR(FlushPacksLocked());
+  if (batching_ && pack_bytes_ < config_.pack_target_size) return record;
+  // Flushed now: return the record as stored, with its pack and offset.
+  std::vector<ObjectRecord> committed;
+  RETURN_IF_ERROR(FlushPacksLocked(&committed));
+  for (ObjectRecord& stored : committed) {
+    if (stored.version_id == record.version_id) return std::move(stored);
+  }
   return record;
 }
 
@@ -363,7 +376,7 @@ Status ObjectStore::FlushPacks() {
   return FlushPacksLocked();
 }
 
-Status ObjectStore::FlushPacksLocked() {
+Status ObjectStore::FlushPacksLocked(std::vector<ObjectRecord>* committed) {
   if (pack_.empty()) return Status::OK();
   std::vector<PackedObject> objects = std::move(pack_);
   pack_.clear();
@@ -394,6 +407,7 @@ Status ObjectStore::FlushPacksLocked() {
   RETURN_IF_ERROR(FinishBlob(blob, total, *placement));
   ASSIGN_OR_RETURN(auto replaced, catalog_->CommitPack(blob.blob_id, records));
   (void)replaced;
+  if (committed) *committed = std::move(records);
   return CollectGarbage();
 }
 

@@ -150,7 +150,9 @@ class ObjectStore {
   ObjectStore() = default;
   Status Recover();
   Result<ObjectRecord> CommitSmall(ObjectRecord record, std::vector<std::byte> data);
-  Status FlushPacksLocked();
+  // Writes and commits the waiting small objects; their stored records
+  // (with pack blob and offset) go to `committed` when it is not null.
+  Status FlushPacksLocked(std::vector<ObjectRecord>* committed = nullptr);
   Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint);
   // After a blob's writer finished: records its size, final placement and
   // the positions that failed during the write (for repair).
