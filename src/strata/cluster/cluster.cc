@@ -37,8 +37,18 @@ class ClusterBlobWriter : public BlobWriter {
   Status Write(std::span<const std::byte> data) override {
     if (finished_) return Status::FailedPrecondition("blob " + blob_.blob_id + " is already finished");
     const uint32_t unit_size = blob_.layout.unit_size;
+    const bool no_parity = blob_.layout.level1.m == 0;
     while (!data.empty()) {
       std::vector<std::byte>& unit = units_[filled_];
+      if (no_parity && unit.empty() && data.size() >= unit_size) {
+        // Nothing to encode at level 1: whole units go straight to their node.
+        Send(filled_, data.first(unit_size));
+        data = data.subspan(unit_size);
+        bytes_ += unit_size;
+        filled_ = (filled_ + 1) % blob_.layout.level1.k;
+        RETURN_IF_ERROR(CheckEnoughPositions());
+        continue;
+      }
       const size_t take = std::min<size_t>(unit_size - unit.size(), data.size());
       unit.insert(unit.end(), data.begin(), data.begin() + take);
       data = data.subspan(take);
@@ -95,6 +105,12 @@ class ClusterBlobWriter : public BlobWriter {
 
  private:
   Status CompleteUnit() {
+    if (blob_.layout.level1.m == 0) {  // no stripe to wait for: send the unit now
+      Send(filled_, units_[filled_]);
+      units_[filled_].clear();
+      filled_ = (filled_ + 1) % blob_.layout.level1.k;
+      return CheckEnoughPositions();
+    }
     lengths_[filled_] = static_cast<uint32_t>(units_[filled_].size());
     ++filled_;
     if (filled_ == blob_.layout.level1.k) return FlushStripe();
@@ -103,7 +119,8 @@ class ClusterBlobWriter : public BlobWriter {
   }
 
   Status FlushStripe() {
-    if (filled_ == 0) return Status::OK();
+    // Without level-1 parity every unit was sent as it completed.
+    if (filled_ == 0 || blob_.layout.level1.m == 0) return Status::OK();
     const int k = blob_.layout.level1.k;
     const int m = blob_.layout.level1.m;
     const uint32_t length = lengths_[0];

@@ -64,6 +64,14 @@ Result<std::unique_ptr<Drive>> Drive::Format(FileSystem* fs, const std::string& 
     RETURN_IF_ERROR(fs->SyncDir(DirName(path)).WithContext(where));
   }
   RETURN_IF_ERROR(fs->CreateDirs(JoinPath(path, kBlocksDir)).WithContext(where));
+  // All 256 shard directories up front, so publishing a block never has to
+  // create (and fsync) a directory on the write path.
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shard = 0; shard < 256; ++shard) {
+    const char name[3] = {kHex[shard >> 4], kHex[shard & 15], '\0'};
+    RETURN_IF_ERROR(fs->CreateDirs(JoinPath(JoinPath(path, kBlocksDir), name)).WithContext(where));
+  }
+  RETURN_IF_ERROR(fs->SyncDir(JoinPath(path, kBlocksDir)).WithContext(where));
   RETURN_IF_ERROR(fs->CreateDirs(JoinPath(path, kTmpDir)).WithContext(where));
   RETURN_IF_ERROR(fs->SyncDir(path).WithContext(where));
   RETURN_IF_ERROR(

@@ -197,7 +197,7 @@ TEST_F(DriveTest, BadIdentityFiles) {
 
 TEST_F(DriveTest, MissingBlocksDirectoryIsCorruption) {
   ASSERT_NE(FormatDrive(), nullptr);
-  std::filesystem::remove(path_ + "/blocks");
+  std::filesystem::remove_all(path_ + "/blocks");
   EXPECT_EQ(Drive::Open(fs_, path_, identity_.drive_id, identity_.cluster_id).status().code(),
             StatusCode::kCorruption);
 }

@@ -1,6 +1,7 @@
 #include "strata/node/fragment_writer.h"
 
 #include <cstring>
+#include <future>
 
 namespace strata {
 
@@ -116,9 +117,15 @@ Result<std::vector<std::string>> LocalFragmentWriter::Commit() {
   if (finished_) return Status::FailedPrecondition("fragment of blob " + ref_.blob_id + " is already finished");
   Status st = FlushStripe();
   if (st.ok()) {
+    // Each publish waits for its drive (fdatasync, rename, directory fsync):
+    // wait for all drives at once rather than one after another.
+    std::vector<std::future<Status>> publishing(blocks_.size());
     for (size_t p = 0; p < blocks_.size(); ++p) {
-      if (!blocks_[p]) continue;
-      Status published = blocks_[p]->Publish();
+      if (blocks_[p]) publishing[p] = std::async(std::launch::async, [block = blocks_[p].get()] { return block->Publish(); });
+    }
+    for (size_t p = 0; p < blocks_.size(); ++p) {
+      if (!publishing[p].valid()) continue;
+      Status published = publishing[p].get();
       if (published.ok()) {
         published_[p] = true;
       } else {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
 
 #include "strata/base/clock.h"
 #include "strata/base/ids.h"
@@ -16,6 +17,7 @@ namespace strata {
 namespace {
 
 constexpr char kConfigFile[] = "strata.toml";
+constexpr size_t kHashInParallelBytes = 256u << 10;
 constexpr char kLockFile[] = "store.lock";
 
 // Holds an exclusive flock on <root>/store.lock for the life of the store.
@@ -300,14 +302,25 @@ Status ObjectWriter::StartBlob() {
 
 Status ObjectWriter::Write(std::span<const std::byte> data) {
   if (done_) return Status::FailedPrecondition("object " + record_.bucket + "/" + record_.key + " is already finished");
-  md5_.Update(data);
   size_ += data.size();
   Status st = Status::OK();
-  if (blob_writer_) {
-    st = blob_writer_->Write(data);
-  } else {
+  if (!blob_writer_ && small_.size() + data.size() < store_->config_.small_object_threshold) {
+    md5_.Update(data);
     small_.insert(small_.end(), data.begin(), data.end());
-    if (small_.size() >= store_->config_.small_object_threshold) st = StartBlob();
+    return Status::OK();
+  }
+  if (!blob_writer_) st = StartBlob();  // writes what was held back (already hashed)
+  if (st.ok()) {
+    // MD5 is slower than coding and writing: hash on another core while this
+    // one codes and writes the same bytes.
+    std::future<void> hashed;
+    if (data.size() >= kHashInParallelBytes) {
+      hashed = std::async(std::launch::async, [this, data] { md5_.Update(data); });
+    } else {
+      md5_.Update(data);
+    }
+    st = blob_writer_->Write(data);
+    if (hashed.valid()) hashed.get();
   }
   if (!st.ok()) {
     Abort();
