@@ -11,7 +11,7 @@ packages=(
   libssl-dev             # MD5 for S3 ETags, SHA-256
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  xxd util-linux         # used by the end-to-end tests
+  python3 util-linux     # used by the end-to-end tests (JSON checks, mount)
 )
 
 missing=()

@@ -156,7 +156,9 @@ class ClusterBlobWriter : public BlobWriter {
       fragments_[position]->Abort();
       fragments_[position].reset();
     }
-    if (failures_[position].empty()) failures_[position] = why.message();
+    if (!failures_[position].empty()) return;
+    failures_[position] = why.message();
+    if (why.IsNoSpace()) ++no_space_failures_;
   }
 
   Status CheckEnoughPositions() const {
@@ -170,8 +172,9 @@ class ClusterBlobWriter : public BlobWriter {
       reasons += (reasons.empty() ? "" : "; ") + failures_[p];
     }
     if (failed <= allowed) return Status::OK();
-    if (code.width() == 1) return Status::Unavailable(reasons);
-    return Status::Unavailable("blob " + blob_.blob_id + ": only " + std::to_string(code.width() - failed) +
+    const StatusCode status = failed == no_space_failures_ ? StatusCode::kNoSpace : StatusCode::kUnavailable;
+    if (code.width() == 1) return Status(status, reasons);
+    return Status(status, "blob " + blob_.blob_id + ": only " + std::to_string(code.width() - failed) +
                                " of " + std::to_string(code.width()) + " nodes writable: " + reasons);
   }
 
@@ -180,6 +183,7 @@ class ClusterBlobWriter : public BlobWriter {
   std::shared_ptr<const ReedSolomon> codec_;
   std::vector<std::unique_ptr<FragmentWriter>> fragments_;
   std::vector<std::string> failures_;
+  int no_space_failures_ = 0;  // failures that were full drives
   std::vector<std::vector<std::byte>> units_;  // k1 data + m1 parity
   std::vector<uint32_t> lengths_;
   int filled_ = 0;

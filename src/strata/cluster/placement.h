@@ -27,7 +27,7 @@ struct PlacementNode {
 
 // Chooses level1.width() nodes, then level2.width() drives on each. Healthy
 // members come first in rank order; down ones fill the remaining positions
-// (the write skips them while enough positions stay writable). InvalidArgument
+// (the write skips them while enough positions stay writable). FailedPrecondition ("too few drives for the code")
 // when the topology is too small for the layout.
 Result<Placement> PlaceBlob(std::string_view blob_id, const Layout& layout,
                             const std::vector<PlacementNode>& nodes);

@@ -26,6 +26,7 @@ LocalFragmentWriter::~LocalFragmentWriter() {
 void LocalFragmentWriter::Fail(int position, const Status& why) {
   if (!failures_[position].empty()) return;
   failures_[position] = why.message();
+  if (why.IsNoSpace()) ++no_space_failures_;
   if (blocks_[position]) {
     blocks_[position]->Abandon();
     blocks_[position].reset();
@@ -45,7 +46,9 @@ Status LocalFragmentWriter::CheckEnoughPositions() const {
                (ref_.drive_ids[p].empty() ? std::string("none") : ref_.drive_ids[p]) + "): " + failures_[p];
   }
   if (failed <= allowed_failures) return Status::OK();
-  return Status::Unavailable("node " + node_->node_id() + ": only " + std::to_string(width - failed) + " of " +
+  // Full drives are a different problem from failing ones: say which it is.
+  const StatusCode code = failed == no_space_failures_ ? StatusCode::kNoSpace : StatusCode::kUnavailable;
+  return Status(code, "node " + node_->node_id() + ": only " + std::to_string(width - failed) + " of " +
                              std::to_string(width) + " drives writable for blob " + ref_.blob_id + ", " +
                              std::to_string(width - allowed_failures) + " needed" + reasons);
 }

@@ -37,6 +37,7 @@ class LocalFragmentWriter : public FragmentWriter {
   std::vector<bool> published_;                        // per position; its block is in place
   std::vector<std::vector<std::byte>> stripe_;         // k data + m parity buffers
   std::vector<uint32_t> stripe_lengths_;               // stored length of each data unit
+  int no_space_failures_ = 0;                          // failures that were a full drive
   int buffered_ = 0;
   bool short_unit_seen_ = false;
   bool finished_ = false;

@@ -232,6 +232,7 @@ TEST_F(ObjectStoreFaultTest, NoSpaceFailsThePutCleanly) {
     SCOPED_TRACE(key + " of " + std::to_string(size));
     auto put = Put(key, RandomBytes(size, size));
     ASSERT_FALSE(put.ok());
+    EXPECT_TRUE(put.status().IsNoSpace()) << put.status().ToString();
     EXPECT_NE(put.status().message().find(std::strerror(ENOSPC)), std::string::npos) << put.status().ToString();
     EXPECT_EQ(AllTemporaries(), 0);
     EXPECT_EQ(AllBlockPaths(), paths) << "the failed put published blocks";
