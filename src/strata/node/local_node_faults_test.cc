@@ -18,7 +18,6 @@ using testing::AsBytes;
 using testing::RandomBytes;
 using testing::Snapshot;
 
-constexpr uint32_t kUnit = testing::LocalNodeTest::kUnit;
 
 class LocalNodeFaultTest : public testing::LocalNodeTest {
  protected:

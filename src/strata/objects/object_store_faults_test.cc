@@ -18,8 +18,6 @@ namespace {
 
 using testing::RandomBytes;
 
-constexpr uint64_t kUnit = testing::ObjectStoreTest::kUnit;
-constexpr uint64_t kStripe = testing::ObjectStoreTest::kStripe;
 
 class ObjectStoreFaultTest : public testing::ObjectStoreTest {
  protected:

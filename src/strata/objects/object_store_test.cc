@@ -16,8 +16,6 @@ using testing::RandomBytes;
 
 class ObjectStoreBasicsTest : public testing::ObjectStoreTest {};
 
-constexpr uint64_t kUnit = testing::ObjectStoreTest::kUnit;
-constexpr uint64_t kStripe = testing::ObjectStoreTest::kStripe;
 
 TEST_F(ObjectStoreBasicsTest, RoundTripsEverySizeByContent) {
   std::vector<uint64_t> sizes = {0, 1, kUnit - 1, kUnit, kUnit + 1, kStripe - 1, kStripe, kStripe + 1,
