@@ -22,23 +22,10 @@ using strata::testing::TempDir;
 
 constexpr uint32_t kUnit = 512;
 
-std::span<const std::byte> Bytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteWholeFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-}
-
-std::vector<std::string> ListNames(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename());
-  return names;
-}
+using strata::testing::ListNames;
+using strata::testing::ReadWholeFile;
+using strata::testing::WriteWholeFile;
+std::span<const std::byte> Bytes(const std::string& s) { return strata::testing::AsBytes(s); }
 
 // A directory with tmp/ and blocks/ in which blocks are written directly with
 // BlockWriter, the way Drive does it.

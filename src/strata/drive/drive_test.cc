@@ -24,24 +24,10 @@ using strata::testing::TempDir;
 
 constexpr uint32_t kUnit = 256;
 
-std::span<const std::byte> Bytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteWholeFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-}
-
-std::vector<std::string> ListNames(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+using strata::testing::ListNames;
+using strata::testing::ReadWholeFile;
+using strata::testing::WriteWholeFile;
+std::span<const std::byte> Bytes(const std::string& s) { return strata::testing::AsBytes(s); }
 
 // Every file under `dir` with its contents: a drive that must not change.
 std::map<std::string, std::string> Snapshot(const std::string& dir) {

@@ -19,31 +19,13 @@
 #include "strata/base/ids.h"
 #include "strata/erasure/stripe_geometry.h"
 #include "strata/node/local_node.h"
+#include "strata/testing/status_macros.h"
 #include "strata/testing/temp_dir.h"
 
-#ifndef ASSERT_OK
-#define ASSERT_OK(expr)                                       \
-  do {                                                        \
-    const ::strata::Status _st = (expr);                      \
-    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
-  } while (0)
-#endif
-#ifndef ASSERT_OK_AND_ASSIGN
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(STRATA_CONCAT(_test_result_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)                    \
-  auto tmp = (expr);                                                 \
-  ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status().ToString(); \
-  lhs = std::move(tmp).value()
-#endif
 
 namespace strata::testing {
 
 namespace fs = std::filesystem;
-
-inline std::span<const std::byte> AsBytes(const std::string& s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 inline std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
