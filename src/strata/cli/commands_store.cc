@@ -169,7 +169,7 @@ int RunScrub(const GlobalOptions& options, bool repair) {
     repaired = *r;
   }
   if (options.json) {
-    json out{{"blobs_checked", report->blocks_damaged ? report->blobs_checked : report->blobs_checked},
+    json out{{"blobs_checked", report->blobs_checked},
              {"blocks_damaged", report->blocks_damaged},
              {"orphans_removed", report->orphans_removed},
              {"temporaries_removed", report->temporaries_removed},

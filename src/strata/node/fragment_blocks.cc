@@ -44,12 +44,8 @@ Result<BlockReader*> FragmentBlocks::Reader(int position) {
     } else {
       auto reader = drive->OpenBlock(name);
       if (reader.ok()) {
-        BlockReader* raw = reader->get();
-        readers_[position] = std::move(reader).value();
-        Status shape = CheckBlockShape(position);
-        if (shape.ok()) return raw;
-        readers_.erase(position);
-        failure = shape;
+        failure = CheckShape(**reader, position);
+        if (failure.ok()) return (readers_[position] = std::move(reader).value()).get();
       } else {
         failure = reader.status();
         if (failure.code() == StatusCode::kIOError) node_->NoteFailure(drive_id, failure);
@@ -61,14 +57,9 @@ Result<BlockReader*> FragmentBlocks::Reader(int position) {
   return failure;
 }
 
-Status FragmentBlocks::CheckBlockShape(int position) {
-  auto it = readers_.find(position);
-  if (it == readers_.end()) {
-    ASSIGN_OR_RETURN(BlockReader * reader, Reader(position));
-    (void)reader;
-    return Status::OK();  // Reader() checked the shape when it opened the block
-  }
-  const BlockReader& reader = *it->second;
+Status FragmentBlocks::CheckBlockShape(int position) { return Reader(position).status(); }
+
+Status FragmentBlocks::CheckShape(const BlockReader& reader, int position) const {
   const uint64_t want_units = geometry_.PositionUnitCount(position);
   const uint64_t want_bytes = geometry_.PositionBytes(position);
   if (reader.unit_count() != want_units || reader.data_bytes() != want_bytes ||

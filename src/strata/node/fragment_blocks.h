@@ -36,7 +36,8 @@ class FragmentBlocks {
   Status ReadStripe(uint64_t stripe, const std::set<int>& exclude,
                     std::vector<std::vector<std::byte>>& units);
 
-  // Checks that the position's block exists and has the expected shape.
+  // Opens the position's block if needed: it must exist and have the
+  // expected shape (unit count, bytes, unit size).
   Status CheckBlockShape(int position);
 
   std::vector<BlockDamage> damage() const;
@@ -44,6 +45,7 @@ class FragmentBlocks {
 
  private:
   Result<BlockReader*> Reader(int position);
+  Status CheckShape(const BlockReader& reader, int position) const;
 
   LocalNode* node_;
   FragmentRef ref_;
