@@ -31,7 +31,7 @@ void LocalFragmentWriter::Fail(int position, const Status& why) {
     blocks_[position]->Abandon();
     blocks_[position].reset();
   }
-  node_->NoteFailure(ref_.drive_ids[position], why);
+  node_->NoteFailure(ref_.drive_ids[position], why, LocalNode::FailureKind::kWrite);
 }
 
 Status LocalFragmentWriter::CheckEnoughPositions() const {

@@ -84,7 +84,7 @@ std::shared_ptr<Drive> LocalNode::UpDrive(const std::string& drive_id, std::stri
   return it->second.drive;
 }
 
-void LocalNode::NoteFailure(const std::string& drive_id, const Status& failure) {
+void LocalNode::NoteFailure(const std::string& drive_id, const Status& failure, FailureKind kind) {
   std::shared_ptr<Drive> drive;
   {
     std::shared_lock lock(mu_);
@@ -92,14 +92,22 @@ void LocalNode::NoteFailure(const std::string& drive_id, const Status& failure) 
     if (it == drives_.end() || !it->second.drive) return;
     drive = it->second.drive;
   }
-  // A full drive is still readable; only a drive that fails its check goes down.
-  Status health = drive->CheckHealth();
-  if (health.ok()) return;
+  // A full drive is still readable, and one bad block does not condemn a
+  // drive; but a drive that fails to write is down until its next health
+  // check passes, and so is any drive that fails its check now.
+  std::string why;
+  if (kind == FailureKind::kWrite && failure.code() == StatusCode::kIOError) {
+    why = "write failed: " + failure.message();
+  } else {
+    Status health = drive->CheckHealth();
+    if (health.ok()) return;
+    why = health.message() + " (after: " + failure.message() + ")";
+  }
   std::unique_lock lock(mu_);
   auto it = drives_.find(drive_id);
   if (it != drives_.end() && it->second.drive == drive) {
     it->second.drive.reset();
-    it->second.error = health.message() + " (after: " + failure.message() + ")";
+    it->second.error = std::move(why);
   }
 }
 

@@ -41,9 +41,12 @@ class LocalNode : public NodeClient {
 
   // The drive if it is up; otherwise null and *why says why not.
   std::shared_ptr<Drive> UpDrive(const std::string& drive_id, std::string* why);
-  // Called after an I/O failure on a drive: re-checks it, marks it down if it
-  // no longer passes its health check.
-  void NoteFailure(const std::string& drive_id, const Status& failure);
+  // Called after an I/O failure on a drive. A write that failed with an I/O
+  // error marks the drive down; any other failure re-checks the drive and
+  // marks it down if it no longer passes its health check. Health() brings a
+  // down drive back once it passes again.
+  enum class FailureKind { kRead, kWrite };
+  void NoteFailure(const std::string& drive_id, const Status& failure, FailureKind kind = FailureKind::kRead);
 
  private:
   struct DriveSlot {

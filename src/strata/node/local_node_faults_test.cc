@@ -76,6 +76,7 @@ TEST_F(LocalNodeFaultTest, OneDriveFailingAppendsIsSkipped) {
     for (int failing : {1, 4}) {
       SCOPED_TRACE(std::to_string(size) + " bytes, drive " + std::to_string(failing) + " failing");
       faults_.ClearRules();
+      node_->Health();  // the drive that failed last round passes its check again
       FailAppends(failing);
       const std::string data = RandomBytes(size, size + failing);
       FragmentRef ref = Ref(size);
@@ -84,6 +85,10 @@ TEST_F(LocalNodeFaultTest, OneDriveFailingAppendsIsSkipped) {
         EXPECT_EQ(placed, ids_);  // nothing to write there, so nothing failed
         continue;
       }
+      // A drive that failed a write is down until a health check passes.
+      std::string why;
+      EXPECT_EQ(node_->UpDrive(ids_[failing], &why), nullptr);
+      EXPECT_NE(why.find("write failed"), std::string::npos) << why;
       ExpectReadableWithout(ref, placed, failing, data);
     }
   }
