@@ -26,7 +26,8 @@ test: build
 bench: build
 	@bash bench/run.sh $(BUILD)
 
-fuzz: deps
+fuzz:
+	@bash scripts/install-deps.sh --fuzz
 	cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTRATA_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD)-fuzz -j $(JOBS)
 

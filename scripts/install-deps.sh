@@ -2,6 +2,7 @@
 # Installs every Debian package Strata needs to build, test and benchmark.
 # Idempotent: packages already present are left alone, and apt is only called
 # when something is missing. Run as root (or with sudo available).
+# Usage: scripts/install-deps.sh [--fuzz]
 set -euo pipefail
 
 packages=(
@@ -10,9 +11,14 @@ packages=(
   libsqlite3-dev sqlite3 # embedded catalog
   libssl-dev             # MD5 for S3 ETags, SHA-256
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev
   python3 util-linux     # used by the end-to-end tests (JSON checks, mount)
 )
+
+# `install-deps.sh --fuzz` adds clang and its libFuzzer runtime (make fuzz).
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
