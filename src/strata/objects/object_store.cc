@@ -211,7 +211,9 @@ Status ObjectStore::CollectGarbage() {
   for (const BlobRecord& blob : deleting) {
     // A blob on a drive that is down now keeps its record; a later pass (or
     // scrub, once the drive is back) removes it.
-    if (cluster_->DeleteBlob(blob).ok()) RETURN_IF_ERROR(catalog_->RemoveBlob(blob.blob_id));
+    if (!cluster_->DeleteBlob(blob).ok()) continue;
+    Status removed = catalog_->RemoveBlob(blob.blob_id);
+    if (!removed.ok() && !removed.IsNotFound()) return removed;  // another thread may have removed it
   }
   return Status::OK();
 }
