@@ -57,14 +57,25 @@ class Catalog {
   // Removes the record of a blob whose blocks are gone (pending or deleting).
   virtual Status RemoveBlob(const std::string& blob_id) = 0;
 
-  // In one transaction: marks `object.blob_id` committed (if pending), makes
-  // `object` the current version of its key, and releases the version it
-  // replaces (returned): an object blob goes to kDeleting, a pack loses the
-  // replaced object's bytes from live_bytes. NotFound if the bucket is gone.
-  virtual Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object) = 0;
+  // In one transaction: records `completion` on the pending blob (as
+  // FinishPendingBlob does) when given, marks `object.blob_id` committed (if
+  // pending), makes `object` the current version of its key, and releases the
+  // version it replaces (returned): an object blob goes to kDeleting, a pack
+  // loses the replaced object's bytes from live_bytes. NotFound if the bucket
+  // is gone.
+  virtual Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object,
+                                                           const std::optional<BlobCompletion>& completion) = 0;
+  Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object) {
+    return CommitObject(object, std::nullopt);
+  }
   // Same for many small objects that share one pack blob, all in one transaction.
   virtual Result<std::vector<ObjectRecord>> CommitPack(const std::string& pack_blob_id,
-                                                       const std::vector<ObjectRecord>& objects) = 0;
+                                                       const std::vector<ObjectRecord>& objects,
+                                                       const std::optional<BlobCompletion>& completion) = 0;
+  Result<std::vector<ObjectRecord>> CommitPack(const std::string& pack_blob_id,
+                                               const std::vector<ObjectRecord>& objects) {
+    return CommitPack(pack_blob_id, objects, std::nullopt);
+  }
   // Moves objects that still live in `old_pack` (same version id) into
   // `new_pack` at new offsets; commits new_pack and marks old_pack kDeleting
   // when nothing references it any more. Used by pack compaction.

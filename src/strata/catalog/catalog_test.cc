@@ -242,6 +242,50 @@ TEST_F(CatalogTest, BlobLayoutAndPlacementRoundTrip) {
   EXPECT_EQ(catalog_->GetBlob("zz").status().message(), "blob zz not found");
 }
 
+TEST_F(CatalogTest, FinishingAPendingBlobRecordsSizeAndPlacement) {
+  ASSERT_OK(catalog_->InsertPendingBlob(MakeBlob("b1", BlobKind::kObject, 0)));
+  Placement landed{{NodePlacement{"node-1", {"d1", "", "d3", "d4", "d5", "d6"}}}};
+  ASSERT_OK(catalog_->FinishPendingBlob("b1", 12345, landed));
+  ASSERT_OK_AND_ASSIGN(BlobRecord read, catalog_->GetBlob("b1"));
+  EXPECT_EQ(read.size, 12345u);
+  EXPECT_EQ(read.placement, landed);
+  EXPECT_EQ(read.state, BlobState::kPending);
+  EXPECT_EQ(catalog_->FinishPendingBlob("zz", 1, landed).code(), StatusCode::kNotFound);
+
+  // Once committed, a blob's size is settled.
+  ASSERT_OK(catalog_->CommitObject(MakeObject("data", "k", "v1", "b1", 12345)).status());
+  EXPECT_EQ(catalog_->FinishPendingBlob("b1", 1, landed).code(), StatusCode::kFailedPrecondition);
+  ASSERT_OK_AND_ASSIGN(read, catalog_->GetBlob("b1"));
+  EXPECT_EQ(read.size, 12345u);
+}
+
+TEST_F(CatalogTest, CommitWithCompletionFinishesTheBlobInTheSameTransaction) {
+  Placement landed{{NodePlacement{"node-1", {"d6", "d5", "d4", "d3", "d2", ""}}}};
+  ASSERT_OK(catalog_->InsertPendingBlob(MakeBlob("b1", BlobKind::kObject, 0)));
+  ASSERT_OK(catalog_->CommitObject(MakeObject("data", "k", "v1", "b1", 777), BlobCompletion{777, landed}).status());
+  ASSERT_OK_AND_ASSIGN(BlobRecord read, catalog_->GetBlob("b1"));
+  EXPECT_EQ(read.size, 777u);
+  EXPECT_EQ(read.placement, landed);
+  EXPECT_EQ(read.state, BlobState::kCommitted);
+
+  ASSERT_OK(catalog_->InsertPendingBlob(MakeBlob("p1", BlobKind::kPack, 0)));
+  ASSERT_OK(catalog_->CommitPack("p1", {MakeObject("data", "a", "va", "p1", 10), MakeObject("data", "b", "vb", "p1", 20, 10)},
+                                 BlobCompletion{30, landed})
+                .status());
+  ASSERT_OK_AND_ASSIGN(read, catalog_->GetBlob("p1"));
+  EXPECT_EQ(read.size, 30u);
+  EXPECT_EQ(read.live_bytes, 30u);
+  EXPECT_EQ(read.placement, landed);
+
+  // A failed commit (no such bucket) leaves the pending blob as it was.
+  ASSERT_OK(catalog_->InsertPendingBlob(MakeBlob("b2", BlobKind::kObject, 0)));
+  EXPECT_EQ(catalog_->CommitObject(MakeObject("gone", "k", "v2", "b2", 5), BlobCompletion{5, landed}).status().code(),
+            StatusCode::kNotFound);
+  ASSERT_OK_AND_ASSIGN(read, catalog_->GetBlob("b2"));
+  EXPECT_EQ(read.size, 0u);
+  EXPECT_EQ(read.state, BlobState::kPending);
+}
+
 TEST_F(CatalogTest, CommitRefusesMissingBucketOrBlob) {
   ASSERT_OK(catalog_->InsertPendingBlob(MakeBlob("b1", BlobKind::kObject, 5)));
   auto no_bucket = catalog_->CommitObject(MakeObject("gone", "k", "v1", "b1", 5));

@@ -254,20 +254,22 @@ Status SqliteCatalog::UpdatePlacement(const std::string& blob_id, const Placemen
 }
 
 Status SqliteCatalog::FinishPendingBlob(const std::string& blob_id, uint64_t size, const Placement& placement) {
-  ASSIGN_OR_RETURN(std::string text, EncodePlacement(blob_id, placement));
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
-  {
-    ASSIGN_OR_RETURN(SqliteStatement update,
-                     db_->Prepare("UPDATE blobs SET size = ?2, placement = ?3 WHERE blob_id = ?1 AND state = 'pending'"));
-    RETURN_IF_ERROR(update.Bind(1, blob_id).Bind(2, static_cast<int64_t>(size)).Bind(3, text).Run());
-    if (db_->Changes() == 0) {
-      ASSIGN_OR_RETURN(BlobStatus blob, RequireBlobStatus(blob_id));
-      (void)blob;
-      return Status::FailedPrecondition("blob " + blob_id + " is not pending");
-    }
-  }
+  RETURN_IF_ERROR(FinishPendingLocked(blob_id, size, placement));
   return txn.Commit();
+}
+
+Status SqliteCatalog::FinishPendingLocked(const std::string& blob_id, uint64_t size, const Placement& placement) {
+  ASSIGN_OR_RETURN(std::string text, EncodePlacement(blob_id, placement));
+  ASSIGN_OR_RETURN(SqliteStatement update,
+                   db_->Prepare("UPDATE blobs SET size = ?2, placement = ?3 WHERE blob_id = ?1 AND state = 'pending'"));
+  RETURN_IF_ERROR(update.Bind(1, blob_id).Bind(2, static_cast<int64_t>(size)).Bind(3, text).Run());
+  if (db_->Changes() == 0) {
+    RETURN_IF_ERROR(RequireBlobStatus(blob_id).status());
+    return Status::FailedPrecondition("blob " + blob_id + " is not pending");
+  }
+  return Status::OK();
 }
 
 Status SqliteCatalog::RemoveBlob(const std::string& blob_id) {

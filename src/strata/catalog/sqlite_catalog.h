@@ -44,9 +44,13 @@ class SqliteCatalog final : public Catalog {
   Status FinishPendingBlob(const std::string& blob_id, uint64_t size, const Placement& placement) override;
   Status RemoveBlob(const std::string& blob_id) override;
 
-  Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object) override;
+  using Catalog::CommitObject;
+  using Catalog::CommitPack;
+  Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object,
+                                                   const std::optional<BlobCompletion>& completion) override;
   Result<std::vector<ObjectRecord>> CommitPack(const std::string& pack_blob_id,
-                                               const std::vector<ObjectRecord>& objects) override;
+                                               const std::vector<ObjectRecord>& objects,
+                                               const std::optional<BlobCompletion>& completion) override;
   Status RepointPackedObjects(const std::string& old_pack, const std::string& new_pack,
                               const std::vector<ObjectRecord>& moved) override;
   Result<std::vector<BlobRecord>> ListSparsePacks(double ratio) override;
@@ -94,6 +98,8 @@ class SqliteCatalog final : public Catalog {
   // Makes `object` the current version of its key, in a blob already
   // accepted, and returns the version it replaced, released.
   Result<std::optional<ObjectRecord>> ReplaceCurrent(const ObjectRecord& object, BlobKind kind);
+  // FinishPendingBlob inside the caller's transaction.
+  Status FinishPendingLocked(const std::string& blob_id, uint64_t size, const Placement& placement);
   // Gives up the reference `gone` held on its blob (see CommitObject).
   Status Release(const ObjectRecord& gone);
   // Any key in [from, end) of `bucket`; no `end` means no upper bound.

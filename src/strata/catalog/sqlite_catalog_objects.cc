@@ -38,11 +38,13 @@ Status ValidateNames(const ObjectRecord& object) {
 
 }  // namespace
 
-Result<std::optional<ObjectRecord>> SqliteCatalog::CommitObject(const ObjectRecord& object) {
+Result<std::optional<ObjectRecord>> SqliteCatalog::CommitObject(const ObjectRecord& object,
+                                                                 const std::optional<BlobCompletion>& completion) {
   RETURN_IF_ERROR(ValidateNames(object));
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
   RETURN_IF_ERROR(RequireBucket(object.bucket));
+  if (completion) RETURN_IF_ERROR(FinishPendingLocked(object.blob_id, completion->size, completion->placement));
   ASSIGN_OR_RETURN(BlobKind kind, AcceptObjectsInto(object.blob_id, "object " + ObjectName(object)));
   ASSIGN_OR_RETURN(std::optional<ObjectRecord> replaced, ReplaceCurrent(object, kind));
   RETURN_IF_ERROR(txn.Commit());
@@ -53,7 +55,8 @@ Result<std::optional<ObjectRecord>> SqliteCatalog::CommitObject(const ObjectReco
 // last record, and the earlier one is among the replaced versions returned.
 // An empty list changes nothing: the pack stays pending.
 Result<std::vector<ObjectRecord>> SqliteCatalog::CommitPack(const std::string& pack_blob_id,
-                                                            const std::vector<ObjectRecord>& objects) {
+                                                            const std::vector<ObjectRecord>& objects,
+                                                            const std::optional<BlobCompletion>& completion) {
   for (const ObjectRecord& object : objects) {
     RETURN_IF_ERROR(ValidateNames(object));
     if (!object.blob_id.empty() && object.blob_id != pack_blob_id) {
@@ -66,6 +69,7 @@ Result<std::vector<ObjectRecord>> SqliteCatalog::CommitPack(const std::string& p
   ASSIGN_OR_RETURN(BlobStatus pack, RequireBlobStatus(pack_blob_id));
   if (pack.kind != BlobKind::kPack) return Status::InvalidArgument("blob " + pack_blob_id + " is not a pack");
   if (objects.empty()) return std::vector<ObjectRecord>();
+  if (completion) RETURN_IF_ERROR(FinishPendingLocked(pack_blob_id, completion->size, completion->placement));
   ASSIGN_OR_RETURN(
       BlobKind kind,
       AcceptObjectsInto(pack_blob_id, "a pack of " + std::to_string(objects.size()) + " objects"));

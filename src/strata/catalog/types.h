@@ -51,6 +51,13 @@ struct BlobRecord {
   int64_t created_ms = 0;
 };
 
+// What a finished writer knows of its pending blob: the final size (a
+// streamed upload learns it only at the end) and where the blocks landed.
+struct BlobCompletion {
+  uint64_t size = 0;
+  Placement placement;
+};
+
 struct BucketRecord {
   std::string name;
   int64_t created_ms = 0;

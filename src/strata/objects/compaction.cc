@@ -38,6 +38,7 @@ Result<CompactReport> ObjectStore::CompactPacks() {
       return placement.status().WithContext("compaction");
     }
     RETURN_IF_ERROR(FinishBlob(target, target_bytes, *placement));
+    RETURN_IF_ERROR(catalog_->FinishPendingBlob(target.blob_id, target.size, target.placement));
     for (const auto& [old_pack, objects] : moved) {
       RETURN_IF_ERROR(catalog_->RepointPackedObjects(old_pack, target.blob_id, objects));
       report.objects_moved += objects.size();

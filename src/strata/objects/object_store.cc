@@ -252,7 +252,6 @@ Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint) {
 Status ObjectStore::FinishBlob(BlobRecord& blob, uint64_t size, const Placement& placement) {
   blob.size = size;
   blob.placement = placement;
-  RETURN_IF_ERROR(catalog_->FinishPendingBlob(blob.blob_id, size, placement));
   bool degraded = false;
   for (size_t p1 = 0; p1 < placement.nodes.size(); ++p1) {
     const auto& drive_ids = placement.nodes[p1].drive_ids;
@@ -349,7 +348,8 @@ Result<ObjectRecord> ObjectWriter::Commit() {
   RETURN_IF_ERROR(store_->FinishBlob(blob_, size_, *placement));
   record_.blob_id = blob_.blob_id;
   record_.blob_offset = 0;
-  ASSIGN_OR_RETURN(auto replaced, store_->catalog_->CommitObject(record_));
+  ASSIGN_OR_RETURN(auto replaced,
+                   store_->catalog_->CommitObject(record_, BlobCompletion{blob_.size, blob_.placement}));
   (void)replaced;
   RETURN_IF_ERROR(store_->CollectGarbage());
   return record_;
@@ -420,7 +420,7 @@ Status ObjectStore::FlushPacksLocked(std::vector<ObjectRecord>* committed) {
     return placement.status().WithContext("pack of " + std::to_string(objects.size()) + " small objects");
   }
   RETURN_IF_ERROR(FinishBlob(blob, total, *placement));
-  ASSIGN_OR_RETURN(auto replaced, catalog_->CommitPack(blob.blob_id, records));
+  ASSIGN_OR_RETURN(auto replaced, catalog_->CommitPack(blob.blob_id, records, BlobCompletion{blob.size, blob.placement}));
   (void)replaced;
   if (committed) *committed = std::move(records);
   return CollectGarbage();

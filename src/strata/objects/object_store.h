@@ -154,8 +154,9 @@ class ObjectStore {
   // (with pack blob and offset) go to `committed` when it is not null.
   Status FlushPacksLocked(std::vector<ObjectRecord>* committed = nullptr);
   Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint);
-  // After a blob's writer finished: records its size, final placement and
-  // the positions that failed during the write (for repair).
+  // After a blob's writer finished: notes its size and final placement in
+  // `blob` (the caller commits them with its objects) and records the
+  // positions that failed during the write, for repair.
   Status FinishBlob(BlobRecord& blob, uint64_t size, const Placement& placement);
   Status ValidateKey(const std::string& bucket, const std::string& key);
 
