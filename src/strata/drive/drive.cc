@@ -21,6 +21,7 @@ Result<DriveIdentity> ParseIdentity(const std::string& text, const std::string& 
 std::string EncodeIdentity(const DriveIdentity& identity);
 Status RequireLayout(FileSystem* fs, const std::string& path);
 bool IsShardDirName(std::string_view name);
+Result<bool> IsInterruptedFormat(FileSystem* fs, const std::string& path, const std::vector<std::string>& entries);
 
 }  // namespace
 
@@ -54,10 +55,16 @@ Result<std::unique_ptr<Drive>> Drive::Format(FileSystem* fs, const std::string& 
     if (std::find(entries.begin(), entries.end(), kDriveIdentityFile) != entries.end()) {
       return Status::AlreadyExists(where + ": it is already a drive (it has " + kDriveIdentityFile + ")");
     }
-    if (!entries.empty()) {
+    ASSIGN_OR_RETURN(bool interrupted, IsInterruptedFormat(fs, path, entries));
+    if (!entries.empty() && !interrupted) {
       std::sort(entries.begin(), entries.end());
       return Status::FailedPrecondition(where + ": the directory is not empty (" + std::to_string(entries.size()) +
                                         " entries, such as '" + entries.front() + "')");
+    }
+    for (const std::string& name : entries) {
+      if (name.rfind(std::string(kDriveIdentityFile) + ".tmp", 0) == 0) {
+        RETURN_IF_ERROR(fs->RemoveFile(JoinPath(path, name)).WithContext(where));
+      }
     }
   } else {
     RETURN_IF_ERROR(fs->CreateDirs(path).WithContext(where));
@@ -253,6 +260,27 @@ bool IsShardDirName(std::string_view name) {
   return name.size() == 2 && std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
+}
+
+// What a Format that stopped before writing the identity file leaves behind:
+// empty tmp/, blocks/ with empty shard directories, and perhaps the identity
+// file's temporary. Formatting such a directory again loses nothing.
+Result<bool> IsInterruptedFormat(FileSystem* fs, const std::string& path, const std::vector<std::string>& entries) {
+  for (const std::string& name : entries) {
+    if (name.rfind(std::string(kDriveIdentityFile) + ".tmp", 0) == 0) continue;
+    if (name != kTmpDir && name != kBlocksDir) return false;
+    ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(JoinPath(path, name)));
+    if (!is_dir) return false;
+    ASSIGN_OR_RETURN(std::vector<std::string> inside, fs->ListDir(JoinPath(path, name)));
+    for (const std::string& child : inside) {
+      if (name == kTmpDir) return false;
+      ASSIGN_OR_RETURN(bool shard_is_dir, fs->IsDirectory(JoinPath(JoinPath(path, name), child)));
+      if (!shard_is_dir || !IsShardDirName(child)) return false;
+      ASSIGN_OR_RETURN(std::vector<std::string> blocks, fs->ListDir(JoinPath(JoinPath(path, name), child)));
+      if (!blocks.empty()) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "strata/base/fault_injection.h"
 #include "strata/base/ids.h"
+#include "strata/testing/status_macros.h"
 #include "strata/testing/temp_dir.h"
 
 namespace strata {
@@ -130,6 +131,22 @@ TEST_F(DriveTest, FormatRefusesAnythingNonEmpty) {
 
   EXPECT_EQ(Drive::Format(fs_, dir_.Sub("no-ids"), DriveIdentity{}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST_F(DriveTest, FormatRedoesAFormatThatStoppedBeforeTheIdentity) {
+  ASSERT_NE(FormatDrive(), nullptr);
+  // What a crash before the identity rename leaves: the layout and a temporary.
+  std::filesystem::rename(path_ + "/" + kDriveIdentityFile, path_ + "/" + kDriveIdentityFile + ".tmp-1a2b3c4d");
+  EXPECT_TRUE(Drive::Open(fs_, path_, identity_.drive_id, identity_.cluster_id).status().IsNotFound());
+  ASSERT_NE(FormatDrive(), nullptr);
+  EXPECT_EQ(ListNames(path_), (std::vector<std::string>{"blocks", "strata-drive.json", "tmp"}));
+
+  // Once a block was written the directory is somebody's data: refused.
+  auto drive = Drive::Open(fs_, path_, identity_.drive_id, identity_.cluster_id);
+  ASSERT_TRUE(drive.ok());
+  ASSERT_OK(WriteBlock(**drive, BlockName{NewRandomId(), 0, 1}, RandomBytes(10, 1)));
+  std::filesystem::remove(path_ + "/" + kDriveIdentityFile);
+  EXPECT_EQ(Drive::Format(fs_, path_, identity_).status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(DriveTest, OpenSaysWhatIsMissing) {
