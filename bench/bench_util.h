@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: a throughput sampler that runs an
 // operation for a fixed time and reports the median of several samples, a
-// fixed-width table printer, and number formatting. Header-only; benchmarks
+// fixed-width table printer, option values, and number formatting. Header-only; benchmarks
 // are single-threaded.
 #pragma once
 
@@ -8,12 +8,23 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 namespace strata::bench {
 
 using Clock = std::chrono::steady_clock;
+
+// The value after option argv[i] (advancing i); exits with usage status 2
+// when the option is last.
+inline std::string NextArgument(int argc, char** argv, int& i) {
+  if (i + 1 >= argc) {
+    std::fprintf(stderr, "%s needs a value\n", argv[i]);
+    std::exit(2);
+  }
+  return argv[++i];
+}
 
 inline double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

@@ -523,13 +523,7 @@ int main(int argc, char** argv) {
   strata::bench::Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return strata::bench::NextArgument(argc, argv, i); };
     if (arg == "--dir") {
       options.dir = value();
     } else if (arg == "--size") {

@@ -9,9 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 start_test "$@"
 
-SEED="${SEED:-$RANDOM}"
-echo "# seed $SEED (rerun with SEED=$SEED)"
-RANDOM=$SEED
+use_seed
 ITERATIONS="${ITERATIONS:-25}"
 
 STORE="$WORK/store"

@@ -36,17 +36,7 @@ for i in $(seq 100); do random_file "small/s$i" $((RANDOM % 5000 + 1)); done
 strata put -r small drives/small/
 check "put ${#keys[@]} objects and 100 small files"
 
-verify_all() {
-  local what="$1" k
-  rm -rf out && mkdir out
-  for k in "${keys[@]}"; do
-    strata get "drives/$k" "out/$k" || fail "$what: get drives/$k failed"
-    cmp -s "src/$k" "out/$k" || fail "$what: drives/$k differs"
-  done
-  strata get -r drives/small/ out/small || fail "$what: get -r drives/small/ failed"
-  diff -r small out/small > /dev/null || fail "$what: small files differ"
-  check "$what: all objects identical"
-}
+verify_all() { verify_objects drives "$1"; }
 scrub_clean() {
   local what="$1" out rc=0
   out=$(strata scrub --no-repair --json) || rc=$?

@@ -9,9 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 start_test "$@"
 
-SEED="${SEED:-$RANDOM}"
-echo "# seed $SEED (rerun with SEED=$SEED)"
-RANDOM=$SEED
+use_seed
 
 STORE="$WORK/store"
 strata() { "$STRATA" --store "$STORE" -q "$@"; }
@@ -45,17 +43,7 @@ strata put -r small faults/small/
 [[ "$(strata ls -r faults/small/ --json | jget 'len(d["objects"])')" == 200 ]] || fail "put -r did not store 200 objects"
 check "put -r of 200 small files"
 
-verify_all() {
-  local what="$1" k
-  rm -rf out && mkdir out
-  for k in "${keys[@]}"; do
-    strata get "faults/$k" "out/$k" || fail "$what: get faults/$k failed"
-    cmp -s "src/$k" "out/$k" || fail "$what: faults/$k differs"
-  done
-  strata get -r faults/small/ out/small || fail "$what: get -r faults/small/ failed"
-  diff -r small out/small >/dev/null || fail "$what: small files differ"
-  check "$what: all ${#keys[@]} objects and 200 small files identical"
-}
+verify_all() { verify_objects faults "$1"; }
 verify_all "before faults"
 [[ "$(strata scrub --no-repair --json | jget 'd["blocks_damaged"]')" == 0 ]] || fail "scrub finds damage before any fault"
 check "scrub before faults finds no damage"

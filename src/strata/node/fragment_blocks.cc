@@ -92,8 +92,10 @@ Status FragmentBlocks::ReadStripe(uint64_t stripe, const std::set<int>& exclude,
   int have = 0;
   std::string lost;
   for (int p = 0; p < width; ++p) {
-    units[p].assign(length, std::byte{0});
     const uint32_t stored = geometry_.PositionLength(stripe, p);
+    // Only the padding past the stored bytes needs zeros; the rest is read or rebuilt.
+    units[p].resize(length);
+    if (stored < length) std::memset(units[p].data() + stored, 0, length - stored);
     if (stored == 0) {  // virtual unit past the end: zeros by definition
       present[p] = true;
       ++have;
@@ -119,13 +121,8 @@ Status FragmentBlocks::ReadStripe(uint64_t stripe, const std::set<int>& exclude,
                             std::to_string(width) + " units readable, " + std::to_string(ref_.code.k) +
                             " needed (" + lost + ")");
   }
-  RETURN_IF_ERROR(codec_->Reconstruct(length, pointers, std::span(present.data(), pointers.size())));
-  // Rebuilt data units past their stored length must be zero padding.
-  for (int p = 0; p < width; ++p) {
-    const uint32_t stored = geometry_.PositionLength(stripe, p);
-    if (stored < length) std::memset(units[p].data() + stored, 0, length - stored);
-  }
-  return Status::OK();
+  // A rebuilt short unit comes back zero padded: the padding was encoded as zeros.
+  return codec_->Reconstruct(length, pointers, std::span(present.data(), pointers.size()));
 }
 
 }  // namespace strata

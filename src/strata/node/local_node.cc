@@ -46,7 +46,7 @@ class LocalFragmentReader : public FragmentReader {
         continue;
       }
       if (blocks_.ReadStored(stripe, position, target).ok()) continue;
-      RETURN_IF_ERROR(blocks_.ReadStripe(stripe, {}, rebuilt_));
+      RETURN_IF_ERROR(blocks_.ReadStripe(stripe, {position}, rebuilt_));  // that unit is known bad
       rebuilt_stripe_ = stripe;
       std::memcpy(target.data(), rebuilt_[position].data(), length);
     }
