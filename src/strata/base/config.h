@@ -1,4 +1,5 @@
-// StoreConfig is the settings file of a store (strata.toml at the store root).
+// StoreConfig is the settings file of a store (strata.toml at the store root):
+// storage settings, the S3 server's settings and its users with their keys.
 // Topology (nodes, drives) is not here: it lives in the catalog, which is
 // transactional. LoadConfig refuses unknown keys and bad values with the file
 // name and line: "strata.toml line 4: unknown key 'unit_sise'".
@@ -6,6 +7,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "strata/base/status.h"
 
@@ -22,6 +26,33 @@ struct CodeSpec {
 // Parses "4+2"; k >= 1, m >= 0, k+m <= 32.
 Result<CodeSpec> ParseCodeSpec(std::string_view text);
 
+// An S3 user ([[users]] in strata.toml): requests name the access key and are
+// signed with the secret key. The file holds secrets, so it must be readable
+// by the server's user only.
+struct UserConfig {
+  std::string name;        // 1-64 of A-Z a-z 0-9 . _ @ -; unique
+  std::string access_key;  // 3-128 of A-Z a-z 0-9 . _ -; unique
+  std::string secret_key;  // 8-128 printable ASCII characters, no spaces
+  bool operator==(const UserConfig&) const = default;
+};
+
+// The S3 server's settings ([server] in strata.toml).
+struct ServerConfig {
+  std::string listen = "127.0.0.1:9000";  // host:port; [v6]:port allowed (see ParseListenAddress)
+  std::string tls_certificate;            // PEM paths; both or neither ("" = plain HTTP)
+  std::string tls_key;
+  std::string region = "us-east-1";        // 1-64 of A-Z a-z 0-9 . _ -
+  uint32_t idle_timeout_seconds = 60;      // keep-alive connection with no request; 1..86400
+  uint32_t request_timeout_seconds = 300;  // no progress on a request (slow client) for this long; 1..86400
+  uint32_t max_connections = 1024;         // 1..1000000
+  uint32_t shutdown_grace_seconds = 30;    // SIGTERM: in-flight requests get this long; 0..86400
+  uint64_t multipart_expiry_seconds = 7 * 24 * 3600;  // abandoned multipart uploads go after this; 1 s..100 years
+  // Origins allowed by CORS: "*", or "scheme://host[:port]" (http or https,
+  // no path); empty means no CORS headers at all.
+  std::vector<std::string> cors_origins = {"*"};
+  bool operator==(const ServerConfig&) const = default;
+};
+
 struct StoreConfig {
   uint32_t unit_size = 1u << 20;               // erasure unit, a power of two
   CodeSpec level1{1, 0};                       // across nodes
@@ -31,10 +62,28 @@ struct StoreConfig {
   double compact_below_live_ratio = 0.5;       // packs emptier than this are rewritten
   std::string catalog = "catalog.db";          // relative to the store root
   std::string log_level = "warn";
+  ServerConfig server;
+  std::vector<UserConfig> users;
 };
 
 Result<StoreConfig> ParseConfig(std::string_view text, std::string_view file_name);
 Result<StoreConfig> LoadConfig(const std::string& path);
 std::string RenderConfig(const StoreConfig& config);
+
+// "host:port" or "[ipv6]:port" -> (host without brackets, port). The host is a
+// DNS name or an IPv4 address, or an IPv6 address in brackets (no zone); it
+// must be given ("0.0.0.0:9000" or "[::]:9000" for every address). Port 1-65535.
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view text);
+
+// The rules of UserConfig's fields, for tools that add users; the messages
+// name the value but no file.
+Status CheckUserName(std::string_view name);
+Status CheckAccessKey(std::string_view access_key);
+Status CheckSecretKey(std::string_view secret_key);
+
+// A user with fresh keys from the OS random source: an access key of 20
+// upper-case letters and digits starting with "SK" (AWS style), and a secret
+// of 40 letters and digits (about 238 bits). Throws if the OS has no entropy.
+UserConfig NewUserConfig(std::string name);
 
 }  // namespace strata

@@ -1,6 +1,8 @@
 #include "strata/base/config.h"
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -124,7 +126,8 @@ TEST(ParseConfigTest, UnknownKeyNamesItsLine) {
             "strata.toml line 4: unknown key 'level3' in [layout]");
   EXPECT_EQ(ErrorOf("\n\n[stor]\nunit_size = \"1MiB\"\n"), "strata.toml line 3: unknown table [stor]");
   EXPECT_EQ(ErrorOf("unit_size = \"1MiB\"\n"),
-            "strata.toml line 1: unknown key 'unit_size' (settings belong in [store] or [layout])");
+            "strata.toml line 1: unknown key 'unit_size' (settings belong in [store], [layout], [server] or "
+            "[[users]])");
   EXPECT_EQ(ErrorOf("[store]\n\n[store.extra]\nx = 1\n"), "strata.toml line 3: unknown key 'extra' in [store]");
 }
 
@@ -202,6 +205,8 @@ void ExpectSameConfig(const StoreConfig& a, const StoreConfig& b) {
   EXPECT_EQ(a.compact_below_live_ratio, b.compact_below_live_ratio);
   EXPECT_EQ(a.catalog, b.catalog);
   EXPECT_EQ(a.log_level, b.log_level);
+  EXPECT_EQ(a.server, b.server);
+  EXPECT_EQ(a.users, b.users);
 }
 
 TEST(RenderConfigTest, DefaultsRoundTrip) {
@@ -244,6 +249,251 @@ TEST(RenderConfigTest, UnusualValuesRoundTrip) {
     ASSERT_TRUE(parsed.ok()) << unit;
     EXPECT_EQ(parsed->unit_size, unit);
   }
+}
+
+TEST(RenderConfigTest, ServerAndUsersRoundTrip) {
+  StoreConfig config;
+  config.server.listen = "[::1]:8443";
+  config.server.tls_certificate = "/etc/strata/cert \"one\".pem";
+  config.server.tls_key = "key.pem";
+  config.server.region = "eu-central-1";
+  config.server.idle_timeout_seconds = 1;
+  config.server.request_timeout_seconds = 86400;
+  config.server.max_connections = 1000000;
+  config.server.shutdown_grace_seconds = 0;
+  config.server.multipart_expiry_seconds = 100ull * 365 * 24 * 3600;
+  config.server.cors_origins = {"https://app.example.com", "http://localhost:3000", "http://[::1]:8080"};
+  config.users = {NewUserConfig("alice"), NewUserConfig("bob@example.com"),
+                  UserConfig{"carol", "carol.key_1-x", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}};
+  std::string text = RenderConfig(config);
+  EXPECT_NE(text.find("[server]"), std::string::npos);
+  EXPECT_NE(text.find("[[users]]"), std::string::npos);
+  Result<StoreConfig> parsed = ParseConfig(text, "strata.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString() << "\n" << text;
+  ExpectSameConfig(*parsed, config);
+
+  config.server.cors_origins.clear();  // CORS off
+  config.users.clear();
+  config.server.tls_certificate.clear();
+  config.server.tls_key.clear();
+  text = RenderConfig(config);
+  EXPECT_NE(text.find("cors_origins = []"), std::string::npos) << text;
+  EXPECT_NE(text.find("# [[users]]"), std::string::npos) << text;  // an example, commented out
+  parsed = ParseConfig(text, "strata.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString() << "\n" << text;
+  ExpectSameConfig(*parsed, config);
+}
+
+TEST(ServerConfigTest, DefaultsWithoutAServerTable) {
+  Result<StoreConfig> config = ParseConfig("[store]\nlog_level = \"info\"\n", "strata.toml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->server, ServerConfig());
+  EXPECT_EQ(config->server.listen, "127.0.0.1:9000");
+  EXPECT_EQ(config->server.region, "us-east-1");
+  EXPECT_EQ(config->server.idle_timeout_seconds, 60u);
+  EXPECT_EQ(config->server.request_timeout_seconds, 300u);
+  EXPECT_EQ(config->server.max_connections, 1024u);
+  EXPECT_EQ(config->server.shutdown_grace_seconds, 30u);
+  EXPECT_EQ(config->server.multipart_expiry_seconds, 7u * 24 * 3600);
+  EXPECT_EQ(config->server.cors_origins, std::vector<std::string>{"*"});
+  EXPECT_TRUE(config->server.tls_certificate.empty());
+  EXPECT_TRUE(config->users.empty());
+}
+
+TEST(ServerConfigTest, ReadsEveryKeyAndUsers) {
+  const std::string text = R"([server]
+listen = "0.0.0.0:443"
+tls_certificate = "/etc/strata/cert.pem"
+tls_key = "/etc/strata/key.pem"
+region = "garage_1"
+idle_timeout_seconds = 5
+request_timeout_seconds = 30
+max_connections = 64
+shutdown_grace_seconds = 0
+multipart_expiry_seconds = 3600
+cors_origins = ["https://a.example.com", "http://localhost:8080"]
+
+[[users]]
+name = "admin"
+access_key = "SKADMIN0000000000000"
+secret_key = "s3cr3t/with+base64="
+
+[[users]]
+name = "reader"
+access_key = "abc"
+secret_key = "12345678"
+)";
+  Result<StoreConfig> config = ParseConfig(text, "strata.toml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const ServerConfig& server = config->server;
+  EXPECT_EQ(server.listen, "0.0.0.0:443");
+  EXPECT_EQ(server.tls_certificate, "/etc/strata/cert.pem");
+  EXPECT_EQ(server.tls_key, "/etc/strata/key.pem");
+  EXPECT_EQ(server.region, "garage_1");
+  EXPECT_EQ(server.idle_timeout_seconds, 5u);
+  EXPECT_EQ(server.request_timeout_seconds, 30u);
+  EXPECT_EQ(server.max_connections, 64u);
+  EXPECT_EQ(server.shutdown_grace_seconds, 0u);
+  EXPECT_EQ(server.multipart_expiry_seconds, 3600u);
+  EXPECT_EQ(server.cors_origins, (std::vector<std::string>{"https://a.example.com", "http://localhost:8080"}));
+  ASSERT_EQ(config->users.size(), 2u);
+  EXPECT_EQ(config->users[0], (UserConfig{"admin", "SKADMIN0000000000000", "s3cr3t/with+base64="}));
+  EXPECT_EQ(config->users[1], (UserConfig{"reader", "abc", "12345678"}));
+
+  Result<StoreConfig> inline_users = ParseConfig(
+      "users = [{name = \"a\", access_key = \"key\", secret_key = \"password\"}]\n[server]\ncors_origins = []\n",
+      "strata.toml");
+  ASSERT_TRUE(inline_users.ok()) << inline_users.status().ToString();
+  EXPECT_EQ(inline_users->users.size(), 1u);
+  EXPECT_TRUE(inline_users->server.cors_origins.empty());
+}
+
+TEST(ServerConfigTest, BadValuesNameTheirLine) {
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"[server]\nlisten = \"9000\"\n",
+       "strata.toml line 2: listen in [server]: listen address '9000' must be written host:port, like "
+       "\"127.0.0.1:9000\""},
+      {"[server]\nlisten = \"localhost:0\"\n",
+       "strata.toml line 2: listen in [server]: listen address 'localhost:0': the port must be a number from 1 to "
+       "65535"},
+      {"[server]\nlisten = \"::1:9000\"\n",
+       "strata.toml line 2: listen in [server]: listen address '::1:9000': an IPv6 address must be in brackets, "
+       "like \"[::1]:9000\""},
+      {"[server]\nlisten = 9000\n", "strata.toml line 2: listen in [server] must be a string"},
+      {"[server]\n\ntls_certificate = \"cert.pem\"\n",
+       "strata.toml line 3: tls_certificate in [server] is set but tls_key is not; give both or neither"},
+      {"[server]\ntls_certificate = \"\"\ntls_key = \"key.pem\"\n",
+       "strata.toml line 3: tls_key in [server] is set but tls_certificate is not; give both or neither"},
+      {"[server]\nregion = \"\"\n",
+       "strata.toml line 2: region in [server]: region '' must be 1 to 64 characters long"},
+      {"[server]\nregion = \"us/east\"\n",
+       "strata.toml line 2: region in [server]: region 'us/east' may only contain letters, digits, '.', '_' and "
+       "'-'"},
+      {"[server]\nidle_timeout_seconds = 0\n",
+       "strata.toml line 2: idle_timeout_seconds in [server] must be from 1 to 86400, got 0"},
+      {"[server]\nrequest_timeout_seconds = 86401\n",
+       "strata.toml line 2: request_timeout_seconds in [server] must be from 1 to 86400, got 86401"},
+      {"[server]\nmax_connections = -1\n",
+       "strata.toml line 2: max_connections in [server] must be from 1 to 1000000, got -1"},
+      {"[server]\nshutdown_grace_seconds = \"30s\"\n",
+       "strata.toml line 2: shutdown_grace_seconds in [server] must be a whole number from 0 to 86400"},
+      {"[server]\nmultipart_expiry_seconds = 1.5\n",
+       "strata.toml line 2: multipart_expiry_seconds in [server] must be a whole number from 1 to 3153600000"},
+      {"[server]\nmultipart_expiry_seconds = 9223372036854775807\n",
+       "strata.toml line 2: multipart_expiry_seconds in [server] must be from 1 to 3153600000, got "
+       "9223372036854775807"},
+      {"[server]\ncors_origins = \"*\"\n",
+       "strata.toml line 2: cors_origins in [server] must be a list of strings, like [\"*\"]"},
+      {"[server]\ncors_origins = [\n  \"*\",\n  \"example.com\"\n]\n",
+       "strata.toml line 4: cors_origins in [server]: 'example.com' is not \"*\" or an origin like "
+       "\"https://app.example.com:8443\""},
+      {"[server]\ncors_origins = [\"https://a b\"]\n",
+       "strata.toml line 2: cors_origins in [server]: 'https://a b' is not \"*\" or an origin like "
+       "\"https://app.example.com:8443\""},
+      {"[server]\nport = 9000\n", "strata.toml line 2: unknown key 'port' in [server]"},
+      {"server = \"x\"\n", "strata.toml line 1: 'server' must be a table: [server]"},
+      {"[users]\nname = \"a\"\n", "strata.toml line 1: 'users' must be an array of tables: [[users]]"},
+      {"users = [\"a\"]\n",
+       "strata.toml line 1: each entry of 'users' must be a table: [[users]] with name, access_key and secret_key"},
+      {"\n[[users]]\nname = \"a\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 2: user 1 in [[users]] has no access_key"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret_key = \"12345678\"\n\n[[users]]\n"
+       "access_key = \"abd\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 6: user 2 in [[users]] has no name"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret = \"12345678\"\n",
+       "strata.toml line 4: unknown key 'secret' in [[users]]"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"ab\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 3: access_key in [[users]]: access key 'ab' must be 3 to 128 characters long"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"a/b\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 3: access_key in [[users]]: access key 'a/b' may only contain letters, digits, '.', '_' "
+       "and '-'"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret_key = \"1234567\"\n",
+       "strata.toml line 4: secret_key in [[users]]: secret key must be 8 to 128 characters long, got 7"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret_key = \"1234 5678\"\n",
+       "strata.toml line 4: secret_key in [[users]]: secret key may only contain printable ASCII characters, "
+       "without spaces"},
+      {"[[users]]\nname = \"two words\"\naccess_key = \"abc\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 2: name in [[users]]: user name 'two words' may only contain letters, digits, '.', '_', "
+       "'@' and '-'"},
+      {"[[users]]\nname = 5\n", "strata.toml line 2: name in [[users]] must be a string"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret_key = \"12345678\"\n[[users]]\nname = \"a\"\n"
+       "access_key = \"abd\"\nsecret_key = \"12345678\"\n",
+       "strata.toml line 6: user name 'a' in [[users]] is already used on line 2"},
+      {"[[users]]\nname = \"a\"\naccess_key = \"abc\"\nsecret_key = \"12345678\"\n[[users]]\nname = \"b\"\n"
+       "access_key = \"abc\"\nsecret_key = \"abcdefgh\"\n",
+       "strata.toml line 7: access_key 'abc' in [[users]] is already used by user 'a' on line 3"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(ErrorOf(c.text), c.message) << c.text;
+}
+
+TEST(ParseListenAddressTest, AcceptsHostsAndPorts) {
+  using Address = std::pair<std::string, uint16_t>;
+  EXPECT_EQ(*ParseListenAddress("127.0.0.1:9000"), (Address{"127.0.0.1", 9000}));
+  EXPECT_EQ(*ParseListenAddress("0.0.0.0:1"), (Address{"0.0.0.0", 1}));
+  EXPECT_EQ(*ParseListenAddress("localhost:65535"), (Address{"localhost", 65535}));
+  EXPECT_EQ(*ParseListenAddress("s3.example-1.com:443"), (Address{"s3.example-1.com", 443}));
+  EXPECT_EQ(*ParseListenAddress("[::1]:9000"), (Address{"::1", 9000}));
+  EXPECT_EQ(*ParseListenAddress("[::]:80"), (Address{"::", 80}));
+  EXPECT_EQ(*ParseListenAddress("[2001:db8::7]:8080"), (Address{"2001:db8::7", 8080}));
+  EXPECT_EQ(*ParseListenAddress("[::ffff:10.0.0.1]:9000"), (Address{"::ffff:10.0.0.1", 9000}));
+}
+
+TEST(ParseListenAddressTest, RefusesBadAddresses) {
+  for (const char* bad : {"", ":", "9000", ":9000", "localhost", "localhost:", "localhost:0", "localhost:65536",
+                          "localhost:123456", "localhost:-1", "localhost:+80", "localhost:80x", "local host:80",
+                          "::1:9000", "[::1]", "[::1]9000", "[::1]:", "[::1:9000", "[not-v6]:80", "[1.2.3.4]:80",
+                          "[fe80::1%eth0]:80", "256.1.1.1:80", "1.2.3:80", "-bad.com:80", "bad-.com:80",
+                          "a..b:80", "host_name:80", " localhost:80", "localhost:80 "}) {
+    Result<std::pair<std::string, uint16_t>> address = ParseListenAddress(bad);
+    EXPECT_FALSE(address.ok()) << bad;
+    if (!address.ok()) {
+      EXPECT_EQ(address.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(address.status().message().rfind("listen address '" + std::string(bad) + "'", 0), 0u)
+          << address.status().message();
+    }
+  }
+}
+
+TEST(NewUserConfigTest, GeneratesValidDistinctKeys) {
+  std::set<std::string> access_keys, secrets;
+  for (int i = 0; i < 200; ++i) {
+    UserConfig user = NewUserConfig("user" + std::to_string(i));
+    EXPECT_EQ(user.name, "user" + std::to_string(i));
+    ASSERT_EQ(user.access_key.size(), 20u);
+    EXPECT_EQ(user.access_key.substr(0, 2), "SK");
+    for (char c : user.access_key) EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) << user.access_key;
+    ASSERT_EQ(user.secret_key.size(), 40u);
+    for (char c : user.secret_key) {
+      EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) << user.secret_key;
+    }
+    EXPECT_TRUE(CheckUserName(user.name).ok());
+    EXPECT_TRUE(CheckAccessKey(user.access_key).ok());
+    EXPECT_TRUE(CheckSecretKey(user.secret_key).ok());
+    access_keys.insert(user.access_key);
+    secrets.insert(user.secret_key);
+  }
+  EXPECT_EQ(access_keys.size(), 200u);
+  EXPECT_EQ(secrets.size(), 200u);
+}
+
+TEST(UserChecksTest, Limits) {
+  EXPECT_TRUE(CheckUserName("a").ok());
+  EXPECT_TRUE(CheckUserName(std::string(64, 'n')).ok());
+  EXPECT_FALSE(CheckUserName("").ok());
+  EXPECT_FALSE(CheckUserName(std::string(65, 'n')).ok());
+  EXPECT_FALSE(CheckUserName("caf\xc3\xa9").ok());
+  EXPECT_TRUE(CheckAccessKey(std::string(128, 'K')).ok());
+  EXPECT_FALSE(CheckAccessKey(std::string(129, 'K')).ok());
+  EXPECT_FALSE(CheckAccessKey("a,b").ok());
+  EXPECT_FALSE(CheckAccessKey("a=b").ok());
+  EXPECT_TRUE(CheckSecretKey(std::string(128, 's')).ok());
+  EXPECT_FALSE(CheckSecretKey(std::string(129, 's')).ok());
+  EXPECT_FALSE(CheckSecretKey("tab\tinside").ok());
+  EXPECT_FALSE(CheckSecretKey("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9").ok());
 }
 
 TEST(LoadConfigTest, ReadsAFileAndNamesItInMessages) {
