@@ -1,7 +1,8 @@
 // Catalog is the transactional metadata of a store: buckets, objects, blobs
-// and their placement, nodes, drives and pending repairs. Every method is one
-// transaction. An object becomes visible only through CommitObject/CommitPack,
-// after its blocks are durable; until then the previous version stays current.
+// and their placement, multipart uploads, nodes, drives and pending repairs.
+// Every method is one transaction. An object becomes visible only through
+// CommitObject/CommitPack/CompleteUpload, after its blocks are durable; until
+// then the previous version stays current.
 // SqliteCatalog (WAL) is the embedded backend; PostgreSQL comes later behind
 // the same interface. Thread-safe.
 #pragma once
@@ -31,11 +32,14 @@ class Catalog {
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
 
   // Buckets. CreateBucket: AlreadyExists. DeleteBucket: NotFound, or
-  // FailedPrecondition when the bucket still holds objects.
+  // FailedPrecondition when the bucket still holds objects. Multipart uploads
+  // in progress do not keep a bucket (S3 deletes it all the same): they are
+  // aborted with it, their part blobs released.
   virtual Status CreateBucket(const BucketRecord& bucket) = 0;
   virtual Status DeleteBucket(const std::string& name) = 0;
   virtual Result<BucketRecord> GetBucket(const std::string& name) = 0;
   virtual Result<std::vector<BucketRecord>> ListBuckets() = 0;
+  virtual Status SetBucketPublicRead(const std::string& name, bool public_read) = 0;
 
   // Topology.
   virtual Status PutNode(const NodeRecord& node) = 0;
@@ -61,8 +65,9 @@ class Catalog {
   // FinishPendingBlob does) when given, marks `object.blob_id` committed (if
   // pending), makes `object` the current version of its key, and releases the
   // version it replaces (returned): an object blob goes to kDeleting, a pack
-  // loses the replaced object's bytes from live_bytes. NotFound if the bucket
-  // is gone.
+  // loses the replaced object's bytes from live_bytes; each part blob of a
+  // multipart object goes to kDeleting. NotFound if the bucket is gone.
+  // `object` has no parts: multipart objects come from CompleteUpload.
   virtual Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object,
                                                            const std::optional<BlobCompletion>& completion) = 0;
   Result<std::optional<ObjectRecord>> CommitObject(const ObjectRecord& object) {
@@ -92,6 +97,40 @@ class Catalog {
   virtual Result<ObjectRecord> DeleteObject(const std::string& bucket, const std::string& key) = 0;
   // Keys in order, with S3 prefix/delimiter/start-after semantics.
   virtual Result<ListPage> ListObjects(const std::string& bucket, const ListOptions& options) = 0;
+
+  // Multipart uploads. A part's blob is inserted pending like any other and
+  // committed by CommitUploadPart; from then on the upload part refers to it
+  // until the upload completes (the object's parts refer to it instead) or is
+  // aborted (released). An unknown upload id is NotFound "upload <id> not
+  // found".
+  //
+  // CreateUpload: NotFound if the bucket is gone, AlreadyExists for an id in use.
+  virtual Status CreateUpload(const MultipartUpload& upload) = 0;
+  virtual Result<MultipartUpload> GetUpload(const std::string& upload_id) = 0;
+  // S3 order and paging (see UploadListOptions). NotFound if the bucket is gone.
+  virtual Result<UploadListing> ListUploads(const std::string& bucket, const UploadListOptions& options) = 0;
+  // Uploads created before cutoff_ms, oldest first, at most `limit`.
+  virtual Result<std::vector<MultipartUpload>> ListUploadsCreatedBefore(int64_t cutoff_ms, int limit) = 0;
+  // In one transaction: records `completion` on the pending blob part.blob_id
+  // and commits it, makes `part` the upload's part of its number, and
+  // releases the blob of the part it replaces (returned). When the upload is
+  // gone the blob stays pending, for the caller to remove.
+  virtual Result<std::optional<UploadPart>> CommitUploadPart(const std::string& upload_id, const UploadPart& part,
+                                                             const BlobCompletion& completion) = 0;
+  // Parts numbered above after_part_number, ascending, at most max_parts.
+  virtual Result<UploadPartPage> ListUploadParts(const std::string& upload_id, int after_part_number,
+                                                 int max_parts) = 0;
+  // In one transaction: checks that every part of `object` is still the
+  // upload's part of that number with that blob (Busy when one was replaced
+  // after the caller read it: read the parts again), makes `object` current
+  // (its blob_id becomes the first part's blob), releases the version it
+  // replaces (returned) and the upload's parts that `object` leaves out, and
+  // removes the upload. InvalidArgument if `object` has no parts or is not
+  // the upload's bucket and key.
+  virtual Result<std::optional<ObjectRecord>> CompleteUpload(const std::string& upload_id,
+                                                             const ObjectRecord& object) = 0;
+  // Removes the upload and releases every part blob; returns the upload.
+  virtual Result<MultipartUpload> AbortUpload(const std::string& upload_id) = 0;
 
   // Repairs wanted: recorded by reads and scrub, cleared by repair.
   virtual Status RecordRepair(const RepairRecord& repair) = 0;

@@ -114,8 +114,8 @@ class CatalogListTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(catalog_, Catalog::OpenSqlite(dir_.Sub("catalog.db")));
-    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"data", 0}));
-    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"other", 0}));
+    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"data", 0, "", false}));
+    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"other", 0, "", false}));
   }
 
   // Commits `keys` into one pack, in one transaction.

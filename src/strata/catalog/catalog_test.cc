@@ -1,7 +1,6 @@
 #include "strata/catalog/catalog.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <set>
@@ -16,34 +15,9 @@ namespace {
 
 using testing::MakeBlob;
 using testing::MakeObject;
+using testing::QueryText;
+using testing::RunSql;
 using testing::TempDir;
-
-// Runs SQL on the file directly, as another program would.
-void RunSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
-
-std::string QueryText(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    out = text ? reinterpret_cast<const char*>(text) : "";
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
 
 class CatalogTest : public ::testing::Test {
  protected:
@@ -51,7 +25,7 @@ class CatalogTest : public ::testing::Test {
     auto opened = Catalog::OpenSqlite(path_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     catalog_ = std::move(opened).value();
-    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"data", 0}));
+    ASSERT_OK(catalog_->CreateBucket(BucketRecord{"data", 0, "", false}));
   }
 
   // Inserts a pending blob and commits one object into it.
@@ -117,7 +91,8 @@ TEST(CatalogSchemaTest, MigratesAnEmptyDatabase) {
   ASSERT_OK_AND_ASSIGN(auto catalog, Catalog::OpenSqlite(path));
   ASSERT_OK_AND_ASSIGN(int version, catalog->SchemaVersion());
   EXPECT_EQ(version, LatestSchemaVersion());
-  for (const char* table : {"meta", "buckets", "nodes", "drives", "blobs", "objects", "repairs"}) {
+  for (const char* table : {"meta", "buckets", "nodes", "drives", "blobs", "objects", "repairs", "object_parts",
+                            "uploads", "upload_parts"}) {
     EXPECT_EQ(
         QueryText(path, std::string("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '") +
                             table + "'"),
@@ -168,8 +143,8 @@ TEST_F(CatalogTest, MetaSetGetOverwrite) {
 // ---- Buckets ----
 
 TEST_F(CatalogTest, BucketsCreateGetListDelete) {
-  ASSERT_OK(catalog_->CreateBucket(BucketRecord{"alpha", 42}));
-  Status duplicate = catalog_->CreateBucket(BucketRecord{"alpha", 0});
+  ASSERT_OK(catalog_->CreateBucket(BucketRecord{"alpha", 42, "", false}));
+  Status duplicate = catalog_->CreateBucket(BucketRecord{"alpha", 0, "", false});
   EXPECT_EQ(duplicate.code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(duplicate.message(), "bucket 'alpha' already exists");
 

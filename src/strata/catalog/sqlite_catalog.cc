@@ -54,15 +54,20 @@ Status SqliteCatalog::CreateBucket(const BucketRecord& bucket) {
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
   {
     ASSIGN_OR_RETURN(SqliteStatement insert,
-                     db_->Prepare("INSERT INTO buckets (name, created_ms) VALUES (?1, ?2)"
+                     db_->Prepare("INSERT INTO buckets (" STRATA_BUCKET_COLUMNS ") VALUES (?1, ?2, ?3, ?4)"
                                   " ON CONFLICT (name) DO NOTHING"));
-    RETURN_IF_ERROR(
-        insert.Bind(1, bucket.name).Bind(2, bucket.created_ms != 0 ? bucket.created_ms : NowMillis()).Run());
+    insert.Bind(1, bucket.name)
+        .Bind(2, bucket.created_ms != 0 ? bucket.created_ms : NowMillis())
+        .Bind(3, bucket.owner)
+        .Bind(4, bucket.public_read ? 1 : 0);
+    RETURN_IF_ERROR(insert.Run());
     if (db_->Changes() == 0) return Status::AlreadyExists("bucket '" + bucket.name + "' already exists");
   }
   return txn.Commit();
 }
 
+// Uploads in progress go with the bucket, as in S3; their part blobs are
+// released like those of any aborted upload.
 Status SqliteCatalog::DeleteBucket(const std::string& name) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
@@ -72,6 +77,17 @@ Status SqliteCatalog::DeleteBucket(const std::string& name) {
     ASSIGN_OR_RETURN(bool has_objects, any.Bind(1, name).Step());
     if (has_objects) return Status::FailedPrecondition("bucket '" + name + "' is not empty");
   }
+  std::vector<std::string> uploads;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare("SELECT upload_id FROM uploads WHERE bucket = ?1"));
+    query.Bind(1, name);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      uploads.push_back(query.Text(0));
+    }
+  }
+  for (const std::string& upload_id : uploads) RETURN_IF_ERROR(RemoveUpload(upload_id, {}));
   {
     ASSIGN_OR_RETURN(SqliteStatement remove, db_->Prepare("DELETE FROM buckets WHERE name = ?1"));
     RETURN_IF_ERROR(remove.Bind(1, name).Run());
@@ -83,23 +99,29 @@ Result<BucketRecord> SqliteCatalog::GetBucket(const std::string& name) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginRead());
   ASSIGN_OR_RETURN(SqliteStatement query,
-                   db_->Prepare("SELECT name, created_ms FROM buckets WHERE name = ?1"));
+                   db_->Prepare("SELECT " STRATA_BUCKET_COLUMNS " FROM buckets WHERE name = ?1"));
   ASSIGN_OR_RETURN(bool found, query.Bind(1, name).Step());
   if (!found) return Status::NotFound("bucket '" + name + "' does not exist");
-  return BucketRecord{query.Text(0), query.Int(1)};
+  return ReadBucketRow(query);
 }
 
 Result<std::vector<BucketRecord>> SqliteCatalog::ListBuckets() {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginRead());
-  ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare("SELECT name, created_ms FROM buckets ORDER BY name"));
-  std::vector<BucketRecord> buckets;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) break;
-    buckets.push_back(BucketRecord{query.Text(0), query.Int(1)});
+  ASSIGN_OR_RETURN(SqliteStatement query,
+                   db_->Prepare("SELECT " STRATA_BUCKET_COLUMNS " FROM buckets ORDER BY name"));
+  return ReadRows<BucketRecord>(query, ReadBucketRow);
+}
+
+Status SqliteCatalog::SetBucketPublicRead(const std::string& name, bool public_read) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
+  {
+    ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare("UPDATE buckets SET public_read = ?2 WHERE name = ?1"));
+    RETURN_IF_ERROR(update.Bind(1, name).Bind(2, public_read ? 1 : 0).Run());
+    if (db_->Changes() == 0) return Status::NotFound("bucket '" + name + "' does not exist");
   }
-  return buckets;
+  return txn.Commit();
 }
 
 // ---- Topology ----
@@ -435,8 +457,12 @@ Status SqliteCatalog::AddLiveBytes(const std::string& blob_id, int64_t delta) {
 }
 
 Result<bool> SqliteCatalog::IsReferenced(const std::string& blob_id) {
-  ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare("SELECT 1 FROM objects WHERE blob_id = ?1 LIMIT 1"));
-  return query.Bind(1, blob_id).Step();
+  ASSIGN_OR_RETURN(SqliteStatement query,
+                   db_->Prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE blob_id = ?1)"
+                                " OR EXISTS (SELECT 1 FROM object_parts WHERE blob_id = ?1)"
+                                " OR EXISTS (SELECT 1 FROM upload_parts WHERE blob_id = ?1)"));
+  ASSIGN_OR_RETURN(bool row, query.Bind(1, blob_id).Step());
+  return row && query.Int(0) != 0;
 }
 
 Result<std::optional<ObjectRecord>> SqliteCatalog::FindObject(const std::string& bucket,
@@ -445,8 +471,25 @@ Result<std::optional<ObjectRecord>> SqliteCatalog::FindObject(const std::string&
                                                        " FROM objects WHERE bucket = ?1 AND key = ?2"));
   ASSIGN_OR_RETURN(bool found, query.Bind(1, bucket).Bind(2, key).Step());
   if (!found) return std::optional<ObjectRecord>();
-  ASSIGN_OR_RETURN(ObjectRecord object, ReadObjectRow(query));
+  ASSIGN_OR_RETURN(ObjectRecord object, ReadObject(query));
   return std::optional<ObjectRecord>(std::move(object));
+}
+
+Result<ObjectRecord> SqliteCatalog::ReadObject(const SqliteStatement& row) {
+  ASSIGN_OR_RETURN(ObjectRecord object, ReadObjectRow(row));
+  const int64_t part_count = ObjectRowPartCount(row);
+  if (part_count == 0) return object;
+  ASSIGN_OR_RETURN(SqliteStatement query,
+                   db_->Prepare("SELECT " STRATA_OBJECT_PART_COLUMNS " FROM object_parts"
+                                " WHERE bucket = ?1 AND key = ?2 ORDER BY part_number"));
+  query.Bind(1, object.bucket).Bind(2, object.key);
+  ASSIGN_OR_RETURN(object.parts, ReadRows<ObjectPart>(query, ReadObjectPartRow));
+  if (static_cast<int64_t>(object.parts.size()) != part_count) {
+    return Status::Corruption("catalog " + db_->path() + ": object " + object.bucket + "/" + object.key + " has " +
+                              std::to_string(object.parts.size()) + " part rows, its record says " +
+                              std::to_string(part_count));
+  }
+  return object;
 }
 
 }  // namespace strata

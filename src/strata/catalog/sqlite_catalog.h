@@ -3,7 +3,8 @@
 // serializes this process's calls on its single connection, and SQLite's
 // locking (5 s busy timeout) serializes it with other processes. Methods are
 // split over sqlite_catalog.cc (settings, buckets, topology, blobs, repairs,
-// stats) and sqlite_catalog_objects.cc (commits, deletes, listings).
+// stats), sqlite_catalog_objects.cc (commits, deletes, listings, references)
+// and sqlite_catalog_uploads.cc (multipart uploads).
 #pragma once
 
 #include <memory>
@@ -30,6 +31,7 @@ class SqliteCatalog final : public Catalog {
   Status DeleteBucket(const std::string& name) override;
   Result<BucketRecord> GetBucket(const std::string& name) override;
   Result<std::vector<BucketRecord>> ListBuckets() override;
+  Status SetBucketPublicRead(const std::string& name, bool public_read) override;
 
   Status PutNode(const NodeRecord& node) override;
   Result<std::vector<NodeRecord>> ListNodes() override;
@@ -60,6 +62,18 @@ class SqliteCatalog final : public Catalog {
   Result<ObjectRecord> DeleteObject(const std::string& bucket, const std::string& key) override;
   Result<ListPage> ListObjects(const std::string& bucket, const ListOptions& options) override;
 
+  Status CreateUpload(const MultipartUpload& upload) override;
+  Result<MultipartUpload> GetUpload(const std::string& upload_id) override;
+  Result<UploadListing> ListUploads(const std::string& bucket, const UploadListOptions& options) override;
+  Result<std::vector<MultipartUpload>> ListUploadsCreatedBefore(int64_t cutoff_ms, int limit) override;
+  Result<std::optional<UploadPart>> CommitUploadPart(const std::string& upload_id, const UploadPart& part,
+                                                     const BlobCompletion& completion) override;
+  Result<UploadPartPage> ListUploadParts(const std::string& upload_id, int after_part_number,
+                                         int max_parts) override;
+  Result<std::optional<ObjectRecord>> CompleteUpload(const std::string& upload_id,
+                                                     const ObjectRecord& object) override;
+  Result<MultipartUpload> AbortUpload(const std::string& upload_id) override;
+
   Status RecordRepair(const RepairRecord& repair) override;
   Result<std::vector<RepairRecord>> ListRepairs() override;
   Status ClearRepairs(const std::string& blob_id) override;
@@ -89,8 +103,17 @@ class SqliteCatalog final : public Catalog {
   Result<BlobStatus> RequireBlobStatus(const std::string& blob_id);
   Status SetBlobState(const std::string& blob_id, BlobState state);
   Status AddLiveBytes(const std::string& blob_id, int64_t delta);
+  // True while an object, an object part or an upload part names the blob.
   Result<bool> IsReferenced(const std::string& blob_id);
   Result<std::optional<ObjectRecord>> FindObject(const std::string& bucket, const std::string& key);
+  // ReadObjectRow plus the object's parts, read from object_parts.
+  Result<ObjectRecord> ReadObject(const SqliteStatement& row);
+  Result<std::optional<MultipartUpload>> FindUpload(const std::string& upload_id);
+  Result<MultipartUpload> RequireUpload(const std::string& upload_id);
+  Result<std::vector<UploadPart>> ReadUploadParts(const std::string& upload_id);
+  // Deletes the upload and its parts, releasing the blobs of the parts whose
+  // numbers are not in `kept`.
+  Status RemoveUpload(const std::string& upload_id, const std::vector<ObjectPart>& kept);
 
   // Checks that `blob_id` may take objects (it exists and is not being
   // deleted) and commits it if pending. `what` names the objects for errors.
@@ -100,8 +123,14 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<ObjectRecord>> ReplaceCurrent(const ObjectRecord& object, BlobKind kind);
   // FinishPendingBlob inside the caller's transaction.
   Status FinishPendingLocked(const std::string& blob_id, uint64_t size, const Placement& placement);
-  // Gives up the reference `gone` held on its blob (see CommitObject).
+  // Gives up the references `gone` held on its blob or part blobs (see
+  // CommitObject), after its rows are gone.
   Status Release(const ObjectRecord& gone);
+  // Gives up one reference to `blob_id`: `bytes` leave a pack's live_bytes,
+  // and a committed blob nothing refers to any more goes to kDeleting.
+  Status ReleaseBlob(const std::string& blob_id, uint64_t bytes);
+  // Removes the object_parts rows of a key (before its objects row goes).
+  Status DeleteObjectParts(const std::string& bucket, const std::string& key);
   // Any key in [from, end) of `bucket`; no `end` means no upper bound.
   Result<bool> AnyKeyInRange(const std::string& bucket, const std::string& from,
                              const std::optional<std::string>& end);

@@ -1,31 +1,22 @@
 // SqliteCatalog: committing, deleting, moving and listing objects.
 //
-// Reference rules. An object row refers to one blob. A blob kind kObject
-// goes to kDeleting when the last row referring to it is replaced or deleted.
-// A pack's live_bytes is the sum of the sizes of the rows that refer to it;
-// the pack goes to kDeleting when no row refers to it any more (which is when
-// live_bytes reaches 0, unless it held empty objects).
+// Reference rules. A blob is referred to by object rows (an object's blob,
+// or a multipart object's first part), object_parts rows and upload_parts
+// rows. A blob of kind kObject goes to kDeleting when the last row referring
+// to it is replaced or deleted. A pack's live_bytes is the sum of the sizes of
+// the object rows that refer to it; the pack goes to kDeleting when no row
+// refers to it any more (which is when live_bytes reaches 0, unless it held
+// empty objects).
 #include <algorithm>
 #include <optional>
 
 #include "strata/base/clock.h"
+#include "strata/catalog/key_range.h"
 #include "strata/catalog/sqlite_catalog.h"
 #include "strata/catalog/sqlite_records.h"
 
 namespace strata {
 namespace {
-
-// The smallest string after every string that starts with `prefix`, in
-// bytewise order; none when `prefix` is empty or all 0xFF bytes.
-std::optional<std::string> PrefixSuccessor(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (prefix.empty()) return std::nullopt;
-  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
-// The smallest string after `key`: the key followed by a zero byte.
-std::string KeyAfter(const std::string& key) { return key + '\0'; }
 
 std::string ObjectName(const ObjectRecord& object) { return object.bucket + "/" + object.key; }
 
@@ -36,11 +27,19 @@ Status ValidateNames(const ObjectRecord& object) {
   return Status::OK();
 }
 
+// Objects of parts are made by CompleteUpload, which knows their blobs.
+Status RequireWhole(const ObjectRecord& object) {
+  if (object.parts.empty()) return Status::OK();
+  return Status::InvalidArgument("object " + ObjectName(object) +
+                                 " has parts; multipart objects are committed by completing their upload");
+}
+
 }  // namespace
 
 Result<std::optional<ObjectRecord>> SqliteCatalog::CommitObject(const ObjectRecord& object,
                                                                  const std::optional<BlobCompletion>& completion) {
   RETURN_IF_ERROR(ValidateNames(object));
+  RETURN_IF_ERROR(RequireWhole(object));
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
   RETURN_IF_ERROR(RequireBucket(object.bucket));
@@ -59,6 +58,7 @@ Result<std::vector<ObjectRecord>> SqliteCatalog::CommitPack(const std::string& p
                                                             const std::optional<BlobCompletion>& completion) {
   for (const ObjectRecord& object : objects) {
     RETURN_IF_ERROR(ValidateNames(object));
+    RETURN_IF_ERROR(RequireWhole(object));
     if (!object.blob_id.empty() && object.blob_id != pack_blob_id) {
       return Status::InvalidArgument("object " + ObjectName(object) + ": blob " + object.blob_id +
                                      " is not pack " + pack_blob_id);
@@ -147,14 +147,7 @@ Result<std::vector<ObjectRecord>> SqliteCatalog::ListObjectsInBlob(const std::st
                    db_->Prepare("SELECT " STRATA_OBJECT_COLUMNS " FROM objects WHERE blob_id = ?1"
                                 " ORDER BY bucket, key"));
   query.Bind(1, blob_id);
-  std::vector<ObjectRecord> objects;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, query.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(ObjectRecord object, ReadObjectRow(query));
-    objects.push_back(std::move(object));
-  }
-  return objects;
+  return ReadRows<ObjectRecord>(query, [this](const SqliteStatement& row) { return ReadObject(row); });
 }
 
 Result<ObjectRecord> SqliteCatalog::GetObject(const std::string& bucket, const std::string& key) {
@@ -174,6 +167,7 @@ Result<ObjectRecord> SqliteCatalog::DeleteObject(const std::string& bucket, cons
     RETURN_IF_ERROR(RequireBucket(bucket));
     return Status::NotFound("object " + bucket + "/" + key + " not found");
   }
+  RETURN_IF_ERROR(DeleteObjectParts(bucket, key));
   {
     ASSIGN_OR_RETURN(SqliteStatement remove,
                      db_->Prepare("DELETE FROM objects WHERE bucket = ?1 AND key = ?2"));
@@ -228,26 +222,25 @@ Result<ListPage> SqliteCatalog::ListObjects(const std::string& bucket, const Lis
       if (!row) break;
       ++rows;
       std::string key = query.Text(1);
-      const size_t at = delimiter.empty() ? std::string::npos : key.find(delimiter, prefix.size());
-      if (at == std::string::npos) {
-        ASSIGN_OR_RETURN(ObjectRecord object, ReadObjectRow(query));
+      std::optional<std::string> group = CommonPrefixOf(key, prefix, delimiter);
+      if (!group) {
+        ASSIGN_OR_RETURN(ObjectRecord object, ReadObject(query));
         page.objects.push_back(std::move(object));
         ++entries;
         from = KeyAfter(key);
         last_entry = std::move(key);
         continue;
       }
-      std::string group = key.substr(0, at + delimiter.size());
-      std::optional<std::string> after_group = PrefixSuccessor(group);
+      std::optional<std::string> after_group = PrefixSuccessor(*group);
       if (after_group) {
         from = std::move(*after_group);
       } else {
         more = false;  // the group runs to the end of the key space
       }
-      if (group != options.start_after) {
-        page.common_prefixes.push_back(group);
+      if (*group != options.start_after) {
+        page.common_prefixes.push_back(*group);
         ++entries;
-        last_entry = std::move(group);
+        last_entry = std::move(*group);
       }
       jumped = true;
     }
@@ -278,12 +271,21 @@ Result<std::optional<ObjectRecord>> SqliteCatalog::ReplaceCurrent(const ObjectRe
   ObjectRecord current = object;
   if (current.created_ms == 0) current.created_ms = NowMillis();
   if (current.modified_ms == 0) current.modified_ms = current.created_ms;
+  // The replaced version's part rows go first: they refer to its objects row,
+  // and Release must not count them as references.
+  if (replaced && !replaced->parts.empty()) RETURN_IF_ERROR(DeleteObjectParts(object.bucket, object.key));
   {
     ASSIGN_OR_RETURN(SqliteStatement upsert,
                      db_->Prepare("INSERT OR REPLACE INTO objects (" STRATA_OBJECT_COLUMNS
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
     RETURN_IF_ERROR(BindObjectColumns(upsert, current));
     RETURN_IF_ERROR(upsert.Run());
+  }
+  for (const ObjectPart& part : current.parts) {
+    ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare("INSERT INTO object_parts (" STRATA_OBJECT_PART_COLUMNS
+                                                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    RETURN_IF_ERROR(BindObjectPartColumns(insert, current, part));
+    RETURN_IF_ERROR(insert.Run());
   }
   // Add before releasing: when the replaced version is in the same pack, the
   // pack's count never dips through zero.
@@ -295,14 +297,24 @@ Result<std::optional<ObjectRecord>> SqliteCatalog::ReplaceCurrent(const ObjectRe
 }
 
 Status SqliteCatalog::Release(const ObjectRecord& gone) {
-  ASSIGN_OR_RETURN(BlobStatus blob, RequireBlobStatus(gone.blob_id));
-  if (blob.kind == BlobKind::kPack) {
-    RETURN_IF_ERROR(AddLiveBytes(gone.blob_id, -static_cast<int64_t>(gone.size)));
-  }
+  if (gone.parts.empty()) return ReleaseBlob(gone.blob_id, gone.size);
+  // blob_id is the first part's blob: releasing the parts covers it.
+  for (const ObjectPart& part : gone.parts) RETURN_IF_ERROR(ReleaseBlob(part.blob_id, part.size));
+  return Status::OK();
+}
+
+Status SqliteCatalog::ReleaseBlob(const std::string& blob_id, uint64_t bytes) {
+  ASSIGN_OR_RETURN(BlobStatus blob, RequireBlobStatus(blob_id));
+  if (blob.kind == BlobKind::kPack) RETURN_IF_ERROR(AddLiveBytes(blob_id, -static_cast<int64_t>(bytes)));
   if (blob.state != BlobState::kCommitted) return Status::OK();
-  ASSIGN_OR_RETURN(bool referenced, IsReferenced(gone.blob_id));
+  ASSIGN_OR_RETURN(bool referenced, IsReferenced(blob_id));
   if (referenced) return Status::OK();
-  return SetBlobState(gone.blob_id, BlobState::kDeleting);
+  return SetBlobState(blob_id, BlobState::kDeleting);
+}
+
+Status SqliteCatalog::DeleteObjectParts(const std::string& bucket, const std::string& key) {
+  ASSIGN_OR_RETURN(SqliteStatement remove, db_->Prepare("DELETE FROM object_parts WHERE bucket = ?1 AND key = ?2"));
+  return remove.Bind(1, bucket).Bind(2, key).Run();
 }
 
 Result<bool> SqliteCatalog::AnyKeyInRange(const std::string& bucket, const std::string& from,

@@ -35,20 +35,22 @@ Result<Placement> DecodePlacement(const std::string& blob_id, const std::string&
   return placement;
 }
 
-Result<std::map<std::string, std::string>> DecodeUserMetadata(const ObjectRecord& object,
-                                                              const std::string& text) {
+// `owner` and `what` name the record and the column for the error:
+// "object b/k", "user metadata".
+Result<std::map<std::string, std::string>> DecodeStringMap(const std::string& owner, const char* what,
+                                                           const std::string& text) {
   Json fields = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (fields.is_discarded() || !fields.is_object()) {
-    return Status::Corruption("catalog: object " + object.bucket + "/" + object.key +
-                              ": user metadata is not a JSON object");
+    return Status::Corruption("catalog: " + owner + ": " + what + " is not a JSON object");
   }
   try {
     return fields.get<std::map<std::string, std::string>>();
   } catch (const Json::exception& e) {
-    return Status::Corruption("catalog: object " + object.bucket + "/" + object.key +
-                              ": bad user metadata: " + e.what());
+    return Status::Corruption("catalog: " + owner + ": bad " + what + ": " + e.what());
   }
 }
+
+std::string ObjectName(const std::string& bucket, const std::string& key) { return "object " + bucket + "/" + key; }
 
 }  // namespace
 
@@ -94,18 +96,18 @@ Result<std::string> EncodePlacement(const std::string& blob_id, const Placement&
   }
 }
 
-Result<std::string> EncodeUserMetadata(const ObjectRecord& object) {
-  Json fields(object.user_metadata);
+Result<std::string> EncodeStringMap(const std::string& owner, const std::map<std::string, std::string>& fields) {
   try {
-    return fields.dump();
+    return Json(fields).dump();
   } catch (const Json::exception& e) {
-    return Status::InvalidArgument("object " + object.bucket + "/" + object.key +
-                                   ": user metadata is not valid UTF-8");
+    return Status::InvalidArgument(owner + ": metadata or checksums are not valid UTF-8");
   }
 }
 
 Status BindObjectColumns(SqliteStatement& statement, const ObjectRecord& object) {
-  ASSIGN_OR_RETURN(std::string metadata, EncodeUserMetadata(object));
+  const std::string owner = ObjectName(object.bucket, object.key);
+  ASSIGN_OR_RETURN(std::string metadata, EncodeStringMap(owner, object.user_metadata));
+  ASSIGN_OR_RETURN(std::string checksums, EncodeStringMap(owner, object.checksums));
   statement.Bind(1, object.bucket)
       .Bind(2, object.key)
       .Bind(3, object.version_id)
@@ -116,7 +118,46 @@ Status BindObjectColumns(SqliteStatement& statement, const ObjectRecord& object)
       .Bind(8, object.content_type)
       .Bind(9, metadata)
       .Bind(10, object.created_ms)
-      .Bind(11, object.modified_ms);
+      .Bind(11, object.modified_ms)
+      .Bind(12, checksums)
+      .Bind(13, static_cast<int64_t>(object.parts.size()));
+  return Status::OK();
+}
+
+Status BindObjectPartColumns(SqliteStatement& statement, const ObjectRecord& object, const ObjectPart& part) {
+  ASSIGN_OR_RETURN(std::string checksums, EncodeStringMap(ObjectName(object.bucket, object.key), part.checksums));
+  statement.Bind(1, object.bucket)
+      .Bind(2, object.key)
+      .Bind(3, part.part_number)
+      .Bind(4, part.blob_id)
+      .Bind(5, part.size)
+      .Bind(6, part.etag)
+      .Bind(7, checksums);
+  return Status::OK();
+}
+
+Status BindUploadColumns(SqliteStatement& statement, const MultipartUpload& upload) {
+  ASSIGN_OR_RETURN(std::string metadata, EncodeStringMap("upload " + upload.upload_id, upload.user_metadata));
+  statement.Bind(1, upload.upload_id)
+      .Bind(2, upload.bucket)
+      .Bind(3, upload.key)
+      .Bind(4, upload.owner)
+      .Bind(5, upload.content_type)
+      .Bind(6, metadata)
+      .Bind(7, upload.checksum_algorithm)
+      .Bind(8, upload.created_ms);
+  return Status::OK();
+}
+
+Status BindUploadPartColumns(SqliteStatement& statement, const std::string& upload_id, const UploadPart& part) {
+  ASSIGN_OR_RETURN(std::string checksums, EncodeStringMap("upload " + upload_id, part.checksums));
+  statement.Bind(1, upload_id)
+      .Bind(2, part.part_number)
+      .Bind(3, part.blob_id)
+      .Bind(4, part.size)
+      .Bind(5, part.etag)
+      .Bind(6, checksums)
+      .Bind(7, part.modified_ms);
   return Status::OK();
 }
 
@@ -130,10 +171,35 @@ Result<ObjectRecord> ReadObjectRow(const SqliteStatement& row) {
   object.size = row.Uint(5);
   object.etag = row.Text(6);
   object.content_type = row.Text(7);
-  ASSIGN_OR_RETURN(object.user_metadata, DecodeUserMetadata(object, row.Text(8)));
+  const std::string owner = ObjectName(object.bucket, object.key);
+  ASSIGN_OR_RETURN(object.user_metadata, DecodeStringMap(owner, "user metadata", row.Text(8)));
   object.created_ms = row.Int(9);
   object.modified_ms = row.Int(10);
+  ASSIGN_OR_RETURN(object.checksums, DecodeStringMap(owner, "checksums", row.Text(11)));
   return object;
+}
+
+int64_t ObjectRowPartCount(const SqliteStatement& row) { return row.Int(12); }
+
+Result<ObjectPart> ReadObjectPartRow(const SqliteStatement& row) {
+  ObjectPart part;
+  part.part_number = static_cast<int>(row.Int(2));
+  part.blob_id = row.Text(3);
+  part.size = row.Uint(4);
+  part.etag = row.Text(5);
+  ASSIGN_OR_RETURN(part.checksums, DecodeStringMap(ObjectName(row.Text(0), row.Text(1)) + " part " +
+                                                       std::to_string(part.part_number),
+                                                   "checksums", row.Text(6)));
+  return part;
+}
+
+Result<BucketRecord> ReadBucketRow(const SqliteStatement& row) {
+  BucketRecord bucket;
+  bucket.name = row.Text(0);
+  bucket.created_ms = row.Int(1);
+  bucket.owner = row.Text(2);
+  bucket.public_read = row.Int(3) != 0;
+  return bucket;
 }
 
 Result<BlobRecord> ReadBlobRow(const SqliteStatement& row) {
@@ -173,6 +239,32 @@ Result<DriveRecord> ReadDriveRow(const SqliteStatement& row) {
   drive.available_bytes = row.Uint(7);
   drive.updated_ms = row.Int(8);
   return drive;
+}
+
+Result<MultipartUpload> ReadUploadRow(const SqliteStatement& row) {
+  MultipartUpload upload;
+  upload.upload_id = row.Text(0);
+  upload.bucket = row.Text(1);
+  upload.key = row.Text(2);
+  upload.owner = row.Text(3);
+  upload.content_type = row.Text(4);
+  ASSIGN_OR_RETURN(upload.user_metadata, DecodeStringMap("upload " + upload.upload_id, "user metadata", row.Text(5)));
+  upload.checksum_algorithm = row.Text(6);
+  upload.created_ms = row.Int(7);
+  return upload;
+}
+
+Result<UploadPart> ReadUploadPartRow(const SqliteStatement& row) {
+  UploadPart part;
+  part.part_number = static_cast<int>(row.Int(1));
+  part.blob_id = row.Text(2);
+  part.size = row.Uint(3);
+  part.etag = row.Text(4);
+  ASSIGN_OR_RETURN(part.checksums, DecodeStringMap("upload " + row.Text(0) + " part " +
+                                                       std::to_string(part.part_number),
+                                                   "checksums", row.Text(5)));
+  part.modified_ms = row.Int(6);
+  return part;
 }
 
 }  // namespace strata

@@ -103,10 +103,83 @@ CREATE TABLE repairs (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: bucket owner and ACL, object checksums, multipart objects and
+// multipart uploads in progress.
+//
+// buckets.owner is a user name ("" for buckets made by the CLI, which the
+// admin owns); public_read is 0 or 1 (the S3 public-read ACL).
+//
+// objects.checksums is a JSON object of algorithm ("CRC32", "CRC32C", "SHA1",
+// "SHA256", as S3 spells them) to base64 value; '{}' when none was given.
+// objects.part_count is the number of object_parts rows of the key: 0 for an
+// object stored whole, so that reading or listing one costs no lookup there.
+//
+// object_parts: the parts of a current multipart object, in part_number order
+// (the order of its bytes). Each part is a blob of its own, read from offset
+// 0. The objects row of a multipart object names its first part's blob, so
+// objects.blob_id stays a valid foreign key. The rows of a key are deleted
+// before its objects row is replaced or deleted.
+//
+// uploads: multipart uploads in progress. upload_id starts with the creation
+// time in hex, so (bucket, key, upload_id) is S3's listing order: by key,
+// then by creation time. user_metadata is JSON as in objects.
+//
+// upload_parts: the parts uploaded so far; a new upload of the same number
+// replaces the row. Their blobs are committed: a part survives restarts.
+//
+// A blob is referenced while an objects, object_parts or upload_parts row
+// names it; the *_by_blob indexes answer "is this blob still referenced".
+const char kSchemaV2[] = R"sql(
+ALTER TABLE buckets ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE buckets ADD COLUMN public_read INTEGER NOT NULL DEFAULT 0 CHECK (public_read IN (0, 1));
+
+ALTER TABLE objects ADD COLUMN checksums TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE objects ADD COLUMN part_count INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE object_parts (
+  bucket      TEXT NOT NULL,
+  key         TEXT NOT NULL COLLATE BINARY,
+  part_number INTEGER NOT NULL,
+  blob_id     TEXT NOT NULL REFERENCES blobs (blob_id),
+  size        INTEGER NOT NULL,
+  etag        TEXT NOT NULL,
+  checksums   TEXT NOT NULL,
+  PRIMARY KEY (bucket, key, part_number),
+  FOREIGN KEY (bucket, key) REFERENCES objects (bucket, key)
+) WITHOUT ROWID;
+CREATE INDEX object_parts_by_blob ON object_parts (blob_id);
+
+CREATE TABLE uploads (
+  upload_id          TEXT PRIMARY KEY,
+  bucket             TEXT NOT NULL REFERENCES buckets (name),
+  key                TEXT NOT NULL COLLATE BINARY,
+  owner              TEXT NOT NULL,
+  content_type       TEXT NOT NULL,
+  user_metadata      TEXT NOT NULL,
+  checksum_algorithm TEXT NOT NULL,
+  created_ms         INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+CREATE INDEX uploads_by_age ON uploads (created_ms);
+
+CREATE TABLE upload_parts (
+  upload_id   TEXT NOT NULL REFERENCES uploads (upload_id),
+  part_number INTEGER NOT NULL CHECK (part_number BETWEEN 1 AND 10000),
+  blob_id     TEXT NOT NULL REFERENCES blobs (blob_id),
+  size        INTEGER NOT NULL,
+  etag        TEXT NOT NULL,
+  checksums   TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
+)sql";
+
 // Append new migrations; never edit one that has shipped.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create the catalog tables", kSchemaV1},
+      {2, "bucket owners, object checksums, multipart uploads", kSchemaV2},
   };
   return migrations;
 }
@@ -129,12 +202,15 @@ Result<int> ReadSchemaVersion(SqliteDb& db) {
   return static_cast<int>(query.Int(0));
 }
 
-Status MigrateSchema(SqliteDb& db) {
+Status MigrateSchema(SqliteDb& db) { return MigrateSchema(db, LatestSchemaVersion()); }
+
+Status MigrateSchema(SqliteDb& db, int target_version) {
   ASSIGN_OR_RETURN(int version, ReadSchemaVersion(db));
   RETURN_IF_ERROR(RefuseNewer(db, version));
-  if (version == LatestSchemaVersion()) return Status::OK();
+  if (version >= target_version) return Status::OK();
 
   for (const Migration& migration : Migrations()) {
+    if (migration.version > target_version) break;
     // Read the version again inside the write transaction: another process
     // may have migrated the same file meanwhile.
     ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(db, SqliteTransaction::Mode::kWrite));

@@ -19,5 +19,8 @@ Result<int> ReadSchemaVersion(SqliteDb& db);
 // Applies the migrations `db` lacks. FailedPrecondition when the database is
 // newer than LatestSchemaVersion().
 Status MigrateSchema(SqliteDb& db);
+// Applies the migrations up to `target_version` only: for tests that need a
+// catalog as an older Strata left it.
+Status MigrateSchema(SqliteDb& db, int target_version);
 
 }  // namespace strata

@@ -1,6 +1,7 @@
-// Records kept in the catalog: buckets, objects, blobs (erasure-coded byte
-// sequences on drives, either one object's bytes or a pack of small objects),
-// nodes, drives and pending repairs. Plain values; no behaviour.
+// Records kept in the catalog: buckets, objects (one blob, a slice of a pack,
+// or the part blobs of a multipart object), blobs (erasure-coded byte
+// sequences on drives), multipart uploads in progress and their parts, nodes,
+// drives and pending repairs. Plain values; no behaviour.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +62,20 @@ struct BlobCompletion {
 struct BucketRecord {
   std::string name;
   int64_t created_ms = 0;
+  std::string owner;         // user name; "" for buckets made by the CLI (the admin's)
+  bool public_read = false;  // anyone may read its objects (the S3 public-read ACL)
+};
+
+// One part of a multipart object. The parts of an object are kept in
+// ascending part_number order, which is the order of its bytes; each part is
+// a blob of its own, read from offset 0.
+struct ObjectPart {
+  int part_number = 0;
+  std::string blob_id;
+  uint64_t size = 0;
+  std::string etag;  // hex MD5 of the part
+  std::map<std::string, std::string> checksums;
+  bool operator==(const ObjectPart&) const = default;
 };
 
 struct ObjectRecord {
@@ -70,10 +85,41 @@ struct ObjectRecord {
   std::string blob_id;
   uint64_t blob_offset = 0;  // non-zero only inside packs
   uint64_t size = 0;
-  std::string etag;  // hex MD5 for single-part objects, as S3 computes it
+  std::string etag;  // as S3 computes it: hex MD5, or "<hex>-<parts>" for multipart objects
   std::string content_type;
   std::map<std::string, std::string> user_metadata;
   int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+  // Algorithm as S3 spells it ("CRC32", "CRC32C", "SHA1", "SHA256") -> base64
+  // value; for multipart objects the composite "<base64>-<parts>".
+  std::map<std::string, std::string> checksums;
+  // Empty for objects stored whole. For a multipart object, every part in
+  // order; blob_id then names the first part's blob and blob_offset is 0.
+  std::vector<ObjectPart> parts;
+};
+
+// A multipart upload in progress: created, then parts are uploaded (each to a
+// blob of its own), then completed into an object or aborted. upload_id sorts
+// by creation time (it starts with the creation time in hex).
+struct MultipartUpload {
+  std::string upload_id;
+  std::string bucket;
+  std::string key;
+  std::string owner;
+  std::string content_type;
+  std::map<std::string, std::string> user_metadata;
+  std::string checksum_algorithm;  // "" or "CRC32", ... as requested at create
+  int64_t created_ms = 0;
+};
+
+// A part uploaded to a multipart upload; a later upload of the same number
+// replaces it.
+struct UploadPart {
+  int part_number = 0;
+  std::string blob_id;
+  uint64_t size = 0;
+  std::string etag;  // hex MD5 of the part
+  std::map<std::string, std::string> checksums;
   int64_t modified_ms = 0;
 };
 
@@ -122,6 +168,32 @@ struct ListPage {
   std::vector<std::string> common_prefixes;
   bool truncated = false;
   std::string next_start_after;  // pass as start_after to continue
+};
+
+// Listing of multipart uploads, in S3's order: by key, then by upload id
+// (creation time). upload_id_marker continues within key_marker's uploads;
+// without it, listing starts after every upload of key_marker.
+struct UploadListOptions {
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;
+  std::string upload_id_marker;
+  int max_uploads = 1000;
+};
+
+// Uploads and common prefixes together count towards max_uploads. When a
+// page ends with a common prefix, next_key_marker is that prefix and
+// next_upload_id_marker is empty.
+struct UploadListing {
+  std::vector<MultipartUpload> uploads;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key_marker, next_upload_id_marker;
+};
+
+struct UploadPartPage {
+  std::vector<UploadPart> parts;  // ascending part numbers
+  bool truncated = false;
 };
 
 struct CatalogStats {

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <future>
 
 #include "strata/base/clock.h"
 #include "strata/base/ids.h"
@@ -17,7 +16,6 @@ namespace strata {
 namespace {
 
 constexpr char kConfigFile[] = "strata.toml";
-constexpr size_t kHashInParallelBytes = 256u << 10;
 constexpr char kLockFile[] = "store.lock";
 
 // Holds an exclusive flock on <root>/store.lock for the life of the store.
@@ -40,6 +38,14 @@ Result<int> LockStore(const std::string& root) {
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
   return fd;
+}
+
+// The blobs an object's bytes are in: its parts', or its own (or pack).
+std::vector<std::string> BlobIdsOf(const ObjectRecord& record) {
+  if (record.parts.empty()) return {record.blob_id};
+  std::vector<std::string> ids;
+  for (const ObjectPart& part : record.parts) ids.push_back(part.blob_id);
+  return ids;
 }
 
 }  // namespace
@@ -206,9 +212,30 @@ Status ObjectStore::Recover() {
   return Status::OK();
 }
 
+// Why a reader never loses blocks under it. A blob becomes kDeleting only in
+// the catalog transaction that stops the current version from referring to
+// it. OpenObject looks the version up and pins its blobs under pin_mu_, and
+// CollectGarbage lists kDeleting blobs and checks the pins under pin_mu_, so
+// one of the two comes first. If the reader came first, its pins are there
+// when GC checks, and the blob is skipped. If GC came first, a blob it found
+// kDeleting was already unreferenced when the reader looked the version up
+// (the catalog is one serialized connection), so the reader saw a newer
+// version and never needs that blob. Blocks are deleted outside the lock:
+// nothing can pin a blob that GC has chosen.
 Status ObjectStore::CollectGarbage() {
-  ASSIGN_OR_RETURN(auto deleting, catalog_->ListBlobs(BlobState::kDeleting));
-  for (const BlobRecord& blob : deleting) {
+  std::vector<BlobRecord> removable;
+  {
+    std::lock_guard lock(pin_mu_);
+    ASSIGN_OR_RETURN(auto deleting, catalog_->ListBlobs(BlobState::kDeleting));
+    for (BlobRecord& blob : deleting) {
+      if (pins_.count(blob.blob_id)) {
+        deferred_.insert(blob.blob_id);
+      } else {
+        removable.push_back(std::move(blob));
+      }
+    }
+  }
+  for (const BlobRecord& blob : removable) {
     // A blob on a drive that is down now keeps its record; a later pass (or
     // scrub, once the drive is back) removes it.
     if (!cluster_->DeleteBlob(blob).ok()) continue;
@@ -218,14 +245,50 @@ Status ObjectStore::CollectGarbage() {
   return Status::OK();
 }
 
-// ---------------------------------------------------------------- buckets
-
-Status ObjectStore::CreateBucket(const std::string& name) {
-  RETURN_IF_ERROR(ValidateBucketName(name));
-  return catalog_->CreateBucket(BucketRecord{name, NowMillis()});
+void ObjectStore::PinLocked(const ObjectRecord& record) {
+  for (const std::string& blob_id : BlobIdsOf(record)) ++pins_[blob_id];
 }
 
-Status ObjectStore::DeleteBucket(const std::string& name) { return catalog_->DeleteBucket(name); }
+bool ObjectStore::Unpin(const ObjectRecord& record) {
+  std::lock_guard lock(pin_mu_);
+  bool freed = false;
+  for (const std::string& blob_id : BlobIdsOf(record)) {
+    auto it = pins_.find(blob_id);
+    if (it == pins_.end() || --it->second > 0) continue;
+    pins_.erase(it);
+    freed |= deferred_.erase(blob_id) > 0;
+  }
+  return freed;
+}
+
+void ObjectStore::DiscardPendingBlob(const BlobRecord& blob) {
+  auto current = catalog_->GetBlob(blob.blob_id);
+  if (!current.ok() || current->state != BlobState::kPending) return;
+  // Left pending when the blocks cannot all be deleted now: the next open
+  // removes it.
+  if (cluster_->DeleteBlob(*current).ok()) (void)catalog_->RemoveBlob(blob.blob_id);
+}
+
+// ---------------------------------------------------------------- buckets
+
+Status ObjectStore::CreateBucket(const std::string& name) { return CreateBucket(name, BucketOptions{}); }
+
+Status ObjectStore::CreateBucket(const std::string& name, const BucketOptions& options) {
+  RETURN_IF_ERROR(ValidateBucketName(name));
+  return catalog_->CreateBucket(BucketRecord{name, NowMillis(), options.owner, options.public_read});
+}
+
+Result<BucketRecord> ObjectStore::GetBucket(const std::string& name) { return catalog_->GetBucket(name); }
+
+Status ObjectStore::SetBucketPublicRead(const std::string& name, bool public_read) {
+  return catalog_->SetBucketPublicRead(name, public_read);
+}
+
+// The uploads aborted with the bucket leave part blobs to collect.
+Status ObjectStore::DeleteBucket(const std::string& name) {
+  RETURN_IF_ERROR(catalog_->DeleteBucket(name));
+  return CollectGarbage();
+}
 
 Result<std::vector<BucketRecord>> ObjectStore::ListBuckets() { return catalog_->ListBuckets(); }
 
@@ -284,85 +347,6 @@ Result<ObjectRecord> ObjectStore::PutBytes(const std::string& bucket, const std:
   ASSIGN_OR_RETURN(auto writer, NewObject(bucket, key, options));
   RETURN_IF_ERROR(writer->Write(data));
   return writer->Commit();
-}
-
-ObjectWriter::ObjectWriter(ObjectStore* store, ObjectRecord record) : store_(store), record_(std::move(record)) {}
-
-ObjectWriter::~ObjectWriter() {
-  if (!done_) Abort();
-}
-
-Status ObjectWriter::StartBlob() {
-  ASSIGN_OR_RETURN(blob_, store_->BeginBlob(BlobKind::kObject, 0));
-  ASSIGN_OR_RETURN(blob_writer_, store_->cluster_->WriteBlob(blob_));
-  Status st = blob_writer_->Write(small_);
-  small_.clear();
-  small_.shrink_to_fit();
-  return st;
-}
-
-Status ObjectWriter::Write(std::span<const std::byte> data) {
-  if (done_) return Status::FailedPrecondition("object " + record_.bucket + "/" + record_.key + " is already finished");
-  size_ += data.size();
-  Status st = Status::OK();
-  if (!blob_writer_ && small_.size() + data.size() < store_->config_.small_object_threshold) {
-    md5_.Update(data);
-    small_.insert(small_.end(), data.begin(), data.end());
-    return Status::OK();
-  }
-  if (!blob_writer_) st = StartBlob();  // writes what was held back (already hashed)
-  if (st.ok()) {
-    // MD5 is slower than coding and writing: hash on another core while this
-    // one codes and writes the same bytes.
-    std::future<void> hashed;
-    if (data.size() >= kHashInParallelBytes) {
-      hashed = std::async(std::launch::async, [this, data] { md5_.Update(data); });
-    } else {
-      md5_.Update(data);
-    }
-    st = blob_writer_->Write(data);
-    if (hashed.valid()) hashed.get();
-  }
-  if (!st.ok()) {
-    Abort();
-    return st.WithContext("put " + record_.bucket + "/" + record_.key);
-  }
-  return Status::OK();
-}
-
-Result<ObjectRecord> ObjectWriter::Commit() {
-  if (done_) return Status::FailedPrecondition("object " + record_.bucket + "/" + record_.key + " is already finished");
-  done_ = true;
-  record_.size = size_;
-  record_.etag = md5_.FinishHex();
-  record_.created_ms = record_.modified_ms = NowMillis();
-  if (!blob_writer_) return store_->CommitSmall(std::move(record_), std::move(small_));
-
-  auto placement = blob_writer_->Finish();
-  if (!placement.ok()) {
-    // Finish removed the blocks; the pending record goes too, as in Abort().
-    blob_writer_.reset();
-    (void)store_->catalog_->RemoveBlob(blob_.blob_id);
-    return placement.status().WithContext("put " + record_.bucket + "/" + record_.key);
-  }
-  RETURN_IF_ERROR(store_->FinishBlob(blob_, size_, *placement));
-  record_.blob_id = blob_.blob_id;
-  record_.blob_offset = 0;
-  ASSIGN_OR_RETURN(auto replaced,
-                   store_->catalog_->CommitObject(record_, BlobCompletion{blob_.size, blob_.placement}));
-  (void)replaced;
-  RETURN_IF_ERROR(store_->CollectGarbage());
-  return record_;
-}
-
-void ObjectWriter::Abort() {
-  done_ = true;
-  if (blob_writer_) {
-    blob_writer_->Abort();
-    blob_writer_.reset();
-    (void)store_->catalog_->RemoveBlob(blob_.blob_id);
-  }
-  small_.clear();
 }
 
 // ---------------------------------------------------------------- packs
@@ -434,36 +418,18 @@ Result<ObjectRecord> ObjectStore::Head(const std::string& bucket, const std::str
 }
 
 Result<std::unique_ptr<ObjectReader>> ObjectStore::OpenObject(const std::string& bucket, const std::string& key) {
-  ASSIGN_OR_RETURN(ObjectRecord record, Head(bucket, key));
-  ASSIGN_OR_RETURN(BlobRecord blob, catalog_->GetBlob(record.blob_id));
-  ASSIGN_OR_RETURN(auto reader, cluster_->ReadBlob(blob));
-  return std::unique_ptr<ObjectReader>(new ObjectReader(this, std::move(record), std::move(reader)));
-}
-
-ObjectReader::ObjectReader(ObjectStore* store, ObjectRecord record, std::unique_ptr<BlobReader> blob)
-    : store_(store), record_(std::move(record)), blob_(std::move(blob)) {}
-
-ObjectReader::~ObjectReader() { (void)Close(); }
-
-Status ObjectReader::Read(uint64_t offset, std::span<std::byte> out) {
-  if (offset > record_.size || out.size() > record_.size - offset) {
-    return Status::InvalidArgument("read past the end of " + record_.bucket + "/" + record_.key);
+  std::unique_ptr<ObjectReader> reader;
+  {
+    std::lock_guard lock(pin_mu_);  // see CollectGarbage
+    ASSIGN_OR_RETURN(ObjectRecord record, Head(bucket, key));
+    PinLocked(record);
+    reader.reset(new ObjectReader(this, std::move(record)));
   }
-  Status st = blob_->Read(record_.blob_offset + offset, out);
-  return st.WithContext("object " + record_.bucket + "/" + record_.key);
-}
-
-Status ObjectReader::Close() {
-  if (closed_) return Status::OK();
-  closed_ = true;
-  bool recorded = false;
-  for (RepairRecord repair : blob_->damage()) {
-    repair.recorded_ms = NowMillis();
-    RETURN_IF_ERROR(store_->catalog_->RecordRepair(repair));
-    recorded = true;
-  }
-  if (recorded) return store_->maintenance_->SyncDriveStates();
-  return Status::OK();
+  // The first blob opens now, so that a blob that cannot be read fails here;
+  // the others open when a read reaches them. On failure the reader's
+  // destructor unpins.
+  RETURN_IF_ERROR(reader->Open(0));
+  return reader;
 }
 
 Result<ObjectRecord> ObjectStore::Delete(const std::string& bucket, const std::string& key) {

@@ -1,26 +1,31 @@
 // ObjectStore is a store opened by one process: its settings (strata.toml),
 // catalog, nodes and drives. It puts objects by streaming (bounded memory,
-// unknown length), packs small objects many to a blob, gets exact bytes and
-// ranges, deletes, lists, and runs the maintenance jobs (recovery of
-// interrupted writes, scrub, repair, drive add/remove, pack compaction).
-// An exclusive lock on the store directory keeps a second process out.
-// Methods are thread-safe; ObjectWriter and ObjectReader are per thread.
+// unknown length), packs small objects many to a blob, takes multipart
+// uploads, gets exact bytes and ranges, deletes, lists, and runs the
+// maintenance jobs (recovery of interrupted writes, scrub, repair, drive
+// add/remove, pack compaction). An exclusive lock on the store directory
+// keeps a second process out. Methods are thread-safe; writers and readers
+// are per thread. Refusals with S3 codes of their own: store_errors.h.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "strata/base/config.h"
 #include "strata/base/file_io.h"
-#include "strata/base/md5.h"
 #include "strata/catalog/catalog.h"
 #include "strata/cluster/cluster.h"
 #include "strata/cluster/maintenance.h"
+#include "strata/objects/multipart.h"
+#include "strata/objects/object_reader.h"
+#include "strata/objects/object_writer.h"
+#include "strata/objects/store_errors.h"
 
 namespace strata {
 
@@ -36,50 +41,9 @@ struct PutOptions {
   std::map<std::string, std::string> user_metadata;
 };
 
-class ObjectStore;
-
-// Streams one object in. Nothing is visible until Commit returns.
-class ObjectWriter {
- public:
-  ~ObjectWriter();
-  Status Write(std::span<const std::byte> data);
-  // Makes the object durable and current, replacing any previous version.
-  Result<ObjectRecord> Commit();
-  void Abort();
-  uint64_t bytes_written() const { return size_; }
-
- private:
-  friend class ObjectStore;
-  ObjectWriter(ObjectStore* store, ObjectRecord record);
-  Status StartBlob();
-
-  ObjectStore* store_;
-  ObjectRecord record_;
-  Md5 md5_;
-  uint64_t size_ = 0;
-  std::vector<std::byte> small_;         // bytes held until they outgrow a pack slot
-  BlobRecord blob_;                      // once spilled to its own blob
-  std::unique_ptr<BlobWriter> blob_writer_;
-  bool done_ = false;
-};
-
-// Reads one object version. Damage seen is recorded for repair on Close.
-class ObjectReader {
- public:
-  ~ObjectReader();
-  const ObjectRecord& record() const { return record_; }
-  // Reads out.size() bytes at `offset` of the object.
-  Status Read(uint64_t offset, std::span<std::byte> out);
-  // Records what needs repair. Called by the destructor if not called.
-  Status Close();
-
- private:
-  friend class ObjectStore;
-  ObjectReader(ObjectStore* store, ObjectRecord record, std::unique_ptr<BlobReader> blob);
-  ObjectStore* store_;
-  ObjectRecord record_;
-  std::unique_ptr<BlobReader> blob_;
-  bool closed_ = false;
+struct BucketOptions {
+  std::string owner;  // user name; "" for the admin (buckets made by the CLI)
+  bool public_read = false;
 };
 
 struct CompactReport {
@@ -113,7 +77,14 @@ class ObjectStore {
   Maintenance& maintenance() { return *maintenance_; }
   const RecoveryReport& recovery() const { return recovery_; }
 
+  // Bucket names follow S3's rules (names.h). CreateBucket(name) makes a
+  // bucket of the admin's (owner "").
   Status CreateBucket(const std::string& name);
+  Status CreateBucket(const std::string& name, const BucketOptions& options);
+  Result<BucketRecord> GetBucket(const std::string& name);
+  Status SetBucketPublicRead(const std::string& name, bool public_read);
+  // FailedPrecondition while the bucket holds objects. Multipart uploads in
+  // progress do not keep it, as in S3: they are aborted with it.
   Status DeleteBucket(const std::string& name);
   Result<std::vector<BucketRecord>> ListBuckets();
 
@@ -122,9 +93,44 @@ class ObjectStore {
   Result<ObjectRecord> PutBytes(const std::string& bucket, const std::string& key, std::span<const std::byte> data,
                                 const PutOptions& options = {});
   Result<ObjectRecord> Head(const std::string& bucket, const std::string& key);
+  // The current version, whose blobs stay pinned until the reader closes: a
+  // concurrent overwrite or delete never removes the blocks it reads.
   Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket, const std::string& key);
   Result<ObjectRecord> Delete(const std::string& bucket, const std::string& key);
   Result<ListPage> List(const std::string& bucket, const ListOptions& options);
+
+  // Multipart uploads (multipart.cc), as S3 has them. Every call on an upload
+  // that was completed, aborted or never existed fails with NoSuchUpload
+  // (store_errors.h); a missing bucket is a plain NotFound.
+  //
+  // checksum_algorithm: "" or "CRC32", "CRC32C", "SHA1", "SHA256" (any case;
+  // stored in S3's spelling): the completed object gets the composite
+  // checksum of that algorithm when every part carries one.
+  Result<MultipartUpload> CreateMultipartUpload(const std::string& bucket, const std::string& key,
+                                                const PutOptions& options, const std::string& owner,
+                                                const std::string& checksum_algorithm);
+  Result<MultipartUpload> GetMultipartUpload(const std::string& bucket, const std::string& key,
+                                             const std::string& upload_id);
+  // Streams one part; once committed it replaces an earlier part of the same
+  // number. part_number outside 1..10000: InvalidArgument.
+  Result<std::unique_ptr<PartWriter>> NewPart(const MultipartUpload& upload, int part_number);
+  // Parts numbered above after_part_number, at most max_parts, ascending.
+  Result<std::vector<UploadPart>> ListParts(const MultipartUpload& upload, int after_part_number, int max_parts,
+                                            bool* truncated);
+  // S3 order: by key, then by creation time (upload ids sort that way).
+  Result<UploadListing> ListMultipartUploads(const std::string& bucket, const std::string& prefix,
+                                             const std::string& delimiter, const std::string& key_marker,
+                                             const std::string& upload_id_marker, int max_uploads);
+  // Checks `parts` (see SelectCompletedParts for the S3 errors) and, in one
+  // catalog transaction, makes the object of those parts current, replacing
+  // the current version (its blobs released as for any overwrite), releases
+  // the parts not listed, and removes the upload. The parts' blobs become the
+  // object's as they are: nothing is copied.
+  Result<ObjectRecord> CompleteMultipartUpload(const MultipartUpload& upload, const std::vector<CompletePart>& parts);
+  // Removes the upload and every part blob.
+  Status AbortMultipartUpload(const MultipartUpload& upload);
+  // Aborts the uploads created before cutoff_ms (abandoned ones); returns how many.
+  Result<int> AbortMultipartUploadsBefore(int64_t cutoff_ms);
 
   // While batching, small objects wait in memory for a full pack (or
   // FlushPacks) before they are written and committed together: their
@@ -132,7 +138,9 @@ class ObjectStore {
   void SetBatching(bool batching);
   Status FlushPacks();
 
-  // Removes blobs nobody references any more (after overwrites and deletes).
+  // Removes blobs nobody references any more (after overwrites and deletes),
+  // except those an open reader pins: a later pass removes them (the last
+  // reader to let one go runs that pass).
   Status CollectGarbage();
   // Rewrites packs that are mostly dead (live share below
   // compact_below_live_ratio) and merges small packs, so the space of deleted
@@ -140,7 +148,9 @@ class ObjectStore {
   Result<CompactReport> CompactPacks();
 
  private:
+  friend class StreamingWriter;
   friend class ObjectWriter;
+  friend class PartWriter;
   friend class ObjectReader;
   struct PackedObject {
     ObjectRecord record;
@@ -159,6 +169,16 @@ class ObjectStore {
   // positions that failed during the write, for repair.
   Status FinishBlob(BlobRecord& blob, uint64_t size, const Placement& placement);
   Status ValidateKey(const std::string& bucket, const std::string& key);
+  // Removes the blocks and record of a blob a writer finished but could not
+  // commit; leaves it alone if it is no longer pending.
+  void DiscardPendingBlob(const BlobRecord& blob);
+  // `status` of a catalog call on `upload`, as NoSuchUpload when the upload is gone.
+  Status UploadError(const MultipartUpload& upload, const Status& status);
+
+  // Readers pin the blobs of the version they read; see CollectGarbage.
+  void PinLocked(const ObjectRecord& record);
+  // True when one of the blobs is free now after a GC pass skipped it.
+  bool Unpin(const ObjectRecord& record);
 
   std::string root_;
   FileSystem* fs_ = nullptr;
@@ -168,6 +188,12 @@ class ObjectStore {
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<Maintenance> maintenance_;
   RecoveryReport recovery_;
+
+  // Taken by OpenObject across its catalog lookup and pinning, and by
+  // CollectGarbage while it chooses the blobs to remove.
+  std::mutex pin_mu_;
+  std::map<std::string, int> pins_;   // blob id -> open readers
+  std::set<std::string> deferred_;    // deleting blobs GC skipped while pinned
 
   std::mutex pack_mu_;
   bool batching_ = false;

@@ -71,13 +71,19 @@ class ObjectStoreTest : public ::testing::Test {
   // Puts `data` under `key`, writing it in chunks of random size.
   Result<ObjectRecord> Put(const std::string& key, const std::string& data, const std::string& bucket = "data") {
     ASSIGN_OR_RETURN(auto writer, store_->NewObject(bucket, key));
+    RETURN_IF_ERROR(WriteInChunks(*writer, data));
+    return writer->Commit();
+  }
+
+  // Writes `data` in chunks of random size.
+  Status WriteInChunks(StreamingWriter& writer, const std::string& data) {
     std::uniform_int_distribution<size_t> chunk(1, std::max<size_t>(1, data.size() / 3 + 1));
     for (size_t at = 0; at < data.size();) {
       const size_t take = std::min(chunk(rng_), data.size() - at);
-      RETURN_IF_ERROR(writer->Write(AsBytes(data).subspan(at, take)));
+      RETURN_IF_ERROR(writer.Write(AsBytes(data).subspan(at, take)));
       at += take;
     }
-    return writer->Commit();
+    return Status::OK();
   }
 
   // Puts and remembers the bytes in `files_`, for CheckAllFiles().
