@@ -1,30 +1,79 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: a store under ./var with six directory
-# drives and a 4+2 code; put and get a sample file; show status.
+# The main job on the embedded default: `strata serve` on ./var (created on
+# first use: six directory drives, a 4+2 code, an administrator), a small
+# sample loaded over S3 with the aws CLI, and commands to try. On a terminal
+# the server keeps running until Ctrl-C; otherwise it stops after the demo.
 set -euo pipefail
-strata=${1:-build/strata}
+strata=$(realpath "${1:-build/strata}")
 store=var
+listen=${STRATA_LISTEN:-127.0.0.1:9000}
+log=$store.serve.log
 
-if [ ! -f "$store/strata.toml" ]; then
-  "$strata" --store "$store" init --drives 6 --code 4+2
+if ! command -v /usr/bin/aws >/dev/null; then
+  echo "demo: /usr/bin/aws is missing; run scripts/install-deps.sh" >&2
+  exit 1
 fi
-"$strata" --store "$store" ls demo >/dev/null 2>&1 || "$strata" --store "$store" mb demo
+
+"$strata" --store "$store" serve --listen "$listen" >"$log" 2>&1 &
+server=$!
+stop_server() {
+  if kill -0 "$server" 2>/dev/null; then
+    kill -TERM "$server"
+    wait "$server" || true
+  fi
+}
+trap stop_server EXIT
+for _ in $(seq 1 100); do
+  grep -q "serving S3 at" "$log" 2>/dev/null && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    cat "$log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+cat "$log"
+endpoint=$(sed -n 's/.*serving S3 at \([^ ]*\).*/\1/p' "$log")
+export AWS_ACCESS_KEY_ID=$(sed -n 's/^ *access key: //p' "$log")
+export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^ *secret key: //p' "$log")
+export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
+aws() { /usr/bin/aws --endpoint-url "$endpoint" "$@"; }
 
 sample=$(mktemp -d)
-trap 'rm -rf "$sample"' EXIT
-head -c $((24 * 1024 * 1024 + 12345)) /dev/urandom > "$sample/sample.bin"
-echo "Strata demo: hello from $(hostname) at $(date -u +%FT%TZ)" > "$sample/hello.txt"
+trap 'stop_server; rm -rf "$sample"' EXIT
+mkdir -p "$sample/notes"
+head -c $((24 * 1024 * 1024 + 12345)) /dev/urandom >"$sample/sample.bin"
+echo "Strata demo: hello from $(hostname) at $(date -u +%FT%TZ)" >"$sample/notes/hello.txt"
+printf 'run,energy_gev,events\n1,13.6,1200345\n2,13.6,1187702\n' >"$sample/notes/runs.csv"
+for i in 1 2 3; do head -c 4096 /dev/urandom >"$sample/notes/chunk$i.bin"; done
 
-echo "== put"
-"$strata" --store "$store" put "$sample/sample.bin" demo/sample.bin
-"$strata" --store "$store" put "$sample/hello.txt" demo/hello.txt
-echo "== get"
-"$strata" --store "$store" get demo/sample.bin "$sample/sample.out"
-cmp "$sample/sample.bin" "$sample/sample.out" && echo "sample.bin: 24 MiB round trip, bytes identical"
-"$strata" --store "$store" get demo/hello.txt -
-echo "== ls"
-"$strata" --store "$store" ls demo
-echo "== status"
-"$strata" --store "$store" status
 echo
-echo "Try: $strata --store $store stat demo/sample.bin   (and see README.md for the tour)"
+echo "== aws s3 mb, cp (the 24 MiB sample goes up in parts), sync"
+aws s3 ls s3://demo >/dev/null 2>&1 || aws s3 mb s3://demo
+aws s3 cp --only-show-errors "$sample/sample.bin" s3://demo/sample.bin
+aws s3 sync --only-show-errors "$sample/notes" s3://demo/notes
+echo "== aws s3 ls --recursive s3://demo"
+aws s3 ls --recursive s3://demo
+aws s3 cp --only-show-errors s3://demo/sample.bin "$sample/sample.out"
+cmp "$sample/sample.bin" "$sample/sample.out" && echo "sample.bin: 24 MiB round trip over S3, bytes identical"
+aws s3 cp --only-show-errors s3://demo/notes/hello.txt -
+cat <<EOF
+
+Try it (in another shell, while the server runs):
+  export AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=us-east-1
+  aws --endpoint-url $endpoint s3 ls s3://demo/notes/
+  aws --endpoint-url $endpoint s3api get-object --bucket demo --key sample.bin --range bytes=0-99 /tmp/first100
+  aws --endpoint-url $endpoint s3 presign s3://demo/notes/hello.txt --expires-in 600
+  curl -s "\$(aws --endpoint-url $endpoint s3 presign s3://demo/notes/runs.csv)"
+The credentials live in $store/strata.toml ([[users]]); see docs/api.md for what the S3 API covers.
+EOF
+
+if [ -t 0 ]; then
+  echo
+  echo "Serving at $endpoint; press Ctrl-C to stop."
+  wait "$server" || true
+else
+  stop_server
+  echo
+  echo "Stopped the server (no terminal). Start it again with: $strata --store $store serve"
+  "$strata" --store "$store" status
+fi

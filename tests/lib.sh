@@ -175,3 +175,38 @@ finish_test() {
   echo "# $(basename "$0") took $((SECONDS - TEST_START)) s"
   echo "$PASSED passed, 0 failed"
 }
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server STORE [ARGS...]: runs `strata --store STORE serve` on a free
+# loopback port in the background, waits until it answers, and sets
+# ENDPOINT, ACCESS_KEY, SECRET_KEY and SERVER_PID. The server is stopped when
+# the test exits; its output is in $WORK/server.log.
+start_server() {
+  local store="$1"
+  shift
+  local port
+  port="$(free_port)"
+  "$STRATA" --store "$store" serve --listen "127.0.0.1:$port" "$@" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  on_exit "kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true"
+  local i
+  for i in $(seq 1 100); do
+    if grep -q "serving S3 at" "$WORK/server.log" 2>/dev/null; then break; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "strata serve exited: $(cat "$WORK/server.log")"
+    sleep 0.1
+  done
+  grep -q "serving S3 at" "$WORK/server.log" || fail "strata serve did not start: $(cat "$WORK/server.log")"
+  ENDPOINT="$(sed -n 's/.*serving S3 at \([^ ]*\).*/\1/p' "$WORK/server.log" | head -1)"
+  ACCESS_KEY="$(sed -n 's/^ *access key: //p' "$WORK/server.log" | head -1)"
+  SECRET_KEY="$(sed -n 's/^ *secret key: //p' "$WORK/server.log" | head -1)"
+}
+
+# stop_server: SIGTERM, and waits for a clean exit.
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || fail "strata serve exited with $? after SIGTERM: $(tail -5 "$WORK/server.log")"
+}

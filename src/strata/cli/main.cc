@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   AddStoreCommands(app, options, exit_code);
   AddObjectCommands(app, options, exit_code);
+  AddServeCommand(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

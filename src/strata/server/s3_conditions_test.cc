@@ -1,0 +1,121 @@
+#include "strata/server/s3_conditions.h"
+
+#include <gtest/gtest.h>
+
+namespace strata::server {
+namespace {
+
+ByteRange Range(std::string_view header, uint64_t size) {
+  auto parsed = ParseRange(header, size);
+  EXPECT_TRUE(parsed.ok()) << header;
+  EXPECT_TRUE(parsed.ok() && parsed->has_value()) << header;
+  return parsed.ok() && parsed->has_value() ? **parsed : ByteRange{};
+}
+
+bool Ignored(std::string_view header, uint64_t size) {
+  auto parsed = ParseRange(header, size);
+  return parsed.ok() && !parsed->has_value();
+}
+
+std::string RangeError(std::string_view header, uint64_t size) {
+  auto parsed = ParseRange(header, size);
+  return parsed.ok() ? "" : parsed.error().code + "/" + std::to_string(parsed.error().http_status);
+}
+
+TEST(ParseRange, FirstLastSuffixAndOpenEnded) {
+  ByteRange r = Range("bytes=0-99", 1000);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.length, 100u);
+  r = Range("bytes=900-", 1000);
+  EXPECT_EQ(r.first, 900u);
+  EXPECT_EQ(r.length, 100u);
+  r = Range("bytes=-10", 1000);
+  EXPECT_EQ(r.first, 990u);
+  EXPECT_EQ(r.length, 10u);
+  EXPECT_EQ(r.last(), 999u);
+}
+
+TEST(ParseRange, ClampsToTheObject) {
+  ByteRange r = Range("bytes=10-5000", 1000);
+  EXPECT_EQ(r.first, 10u);
+  EXPECT_EQ(r.length, 990u);
+  r = Range("bytes=-5000", 1000);  // a suffix longer than the object is all of it
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.length, 1000u);
+  r = Range("bytes=999-999", 1000);
+  EXPECT_EQ(r.length, 1u);
+}
+
+TEST(ParseRange, UnsatisfiableIsInvalidRange) {
+  EXPECT_EQ(RangeError("bytes=1000-", 1000), "InvalidRange/416");
+  EXPECT_EQ(RangeError("bytes=1000-2000", 1000), "InvalidRange/416");
+  EXPECT_EQ(RangeError("bytes=-0", 1000), "InvalidRange/416");
+  EXPECT_EQ(RangeError("bytes=0-", 0), "InvalidRange/416");
+  EXPECT_EQ(RangeError("bytes=-5", 0), "InvalidRange/416");
+}
+
+TEST(ParseRange, NotASingleByteRangeIsIgnored) {
+  EXPECT_TRUE(Ignored("bytes=0-1,5-6", 1000));
+  EXPECT_TRUE(Ignored("items=0-1", 1000));
+  EXPECT_TRUE(Ignored("bytes=5-1", 1000));
+  EXPECT_TRUE(Ignored("bytes=a-b", 1000));
+  EXPECT_TRUE(Ignored("bytes=", 1000));
+  EXPECT_TRUE(Ignored("bytes=-", 1000));
+  EXPECT_TRUE(Ignored("bytes=1", 1000));
+}
+
+TEST(ParseCopySourceRange, MustBeClosedAndInside) {
+  auto r = ParseCopySourceRange("bytes=0-9", 100);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->length, 10u);
+  EXPECT_FALSE(ParseCopySourceRange("bytes=0-", 100).ok());
+  EXPECT_FALSE(ParseCopySourceRange("bytes=-5", 100).ok());
+  EXPECT_FALSE(ParseCopySourceRange("bytes=50-100", 100).ok());
+  EXPECT_FALSE(ParseCopySourceRange("bytes=9-0", 100).ok());
+  auto past = ParseCopySourceRange("bytes=100-200", 100);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error().code, "InvalidRange");
+}
+
+constexpr int64_t kModified = 1'700'000'000'500;  // 2023-11-14T22:13:20.5Z
+constexpr const char* kAtModified = "Tue, 14 Nov 2023 22:13:20 GMT";
+constexpr const char* kBefore = "Tue, 14 Nov 2023 22:13:19 GMT";
+constexpr const char* kAfter = "Tue, 14 Nov 2023 22:13:21 GMT";
+
+ConditionOutcome Evaluate(Conditions c) { return EvaluateConditions(c, "abc", kModified); }
+
+TEST(EvaluateConditions, IfMatch) {
+  EXPECT_EQ(Evaluate({.if_match = "\"abc\""}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_match = "\"x\", \"abc\""}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_match = "*"}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_match = "\"x\""}), ConditionOutcome::kPreconditionFailed);
+}
+
+TEST(EvaluateConditions, IfNoneMatch) {
+  EXPECT_EQ(Evaluate({.if_none_match = "\"abc\""}), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate({.if_none_match = "W/\"abc\""}), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate({.if_none_match = "\"x\""}), ConditionOutcome::kProceed);
+}
+
+TEST(EvaluateConditions, DatesCompareAtWholeSeconds) {
+  EXPECT_EQ(Evaluate({.if_modified_since = kAtModified}), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate({.if_modified_since = kBefore}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_unmodified_since = kAtModified}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_unmodified_since = kBefore}), ConditionOutcome::kPreconditionFailed);
+  EXPECT_EQ(Evaluate({.if_unmodified_since = kAfter}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate({.if_modified_since = "not a date"}), ConditionOutcome::kProceed);
+}
+
+TEST(EvaluateConditions, S3Precedence) {
+  // If-Match holds and If-Unmodified-Since fails: the object is returned.
+  EXPECT_EQ(Evaluate({.if_match = "\"abc\"", .if_unmodified_since = kBefore}), ConditionOutcome::kProceed);
+  // If-None-Match fails (matches) and If-Modified-Since holds: 304.
+  EXPECT_EQ(Evaluate({.if_none_match = "\"abc\"", .if_modified_since = kBefore}), ConditionOutcome::kNotModified);
+  // If-None-Match holds: If-Modified-Since is not consulted.
+  EXPECT_EQ(Evaluate({.if_none_match = "\"x\"", .if_modified_since = kAfter}), ConditionOutcome::kProceed);
+  // A failed If-Match wins over everything.
+  EXPECT_EQ(Evaluate({.if_match = "\"x\"", .if_none_match = "\"abc\""}), ConditionOutcome::kPreconditionFailed);
+}
+
+}  // namespace
+}  // namespace strata::server

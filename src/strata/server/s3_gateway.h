@@ -1,0 +1,98 @@
+// S3Gateway answers the S3 API over an ObjectStore: it authenticates each
+// request (SigV4 in headers or in a presigned URL), checks that the user may
+// touch the bucket, routes it to the operation, and streams bodies between
+// the client and the store. Errors go out as S3 XML error documents. Users
+// come from the store's configuration; the first user listed administers
+// every bucket. Thread-safe: one instance serves all connections.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/base/config.h"
+#include "strata/http/s3_error.h"
+#include "strata/http/sigv4.h"
+#include "strata/http/uri.h"
+#include "strata/objects/multipart.h"
+#include "strata/objects/object_store.h"
+#include "strata/objects/store_errors.h"
+#include "strata/server/http_exchange.h"
+
+namespace strata::server {
+
+// One request as the S3 operations see it.
+struct S3Request {
+  HttpExchange* exchange = nullptr;
+  std::string request_id;
+  std::string bucket;  // decoded; empty for the service (ListBuckets)
+  std::string key;     // decoded; empty for bucket operations
+  std::vector<http::QueryParam> query;
+  http::AuthResult auth;
+  const http::Credentials* user = nullptr;  // null when anonymous
+  bool admin = false;
+
+  const std::string& method() const { return exchange->method(); }
+  std::optional<std::string_view> header(std::string_view name) const { return exchange->header(name); }
+  bool HasQuery(std::string_view name) const;
+  std::optional<std::string> Query(std::string_view name) const;
+  std::string user_name() const { return user ? user->user : ""; }
+  std::string resource() const;  // "/bucket/key", for error documents
+};
+
+class S3Gateway final : public HttpHandler {
+ public:
+  S3Gateway(ObjectStore& store, const StoreConfig& config);
+  void Handle(HttpExchange& exchange) override;
+
+  // Background upkeep: aborts multipart uploads older than the configured
+  // expiry and removes unreferenced blobs. The server calls it periodically.
+  Status RunMaintenance();
+
+ private:
+  // Routing and access.
+  void Dispatch(S3Request& request);
+  http::S3Check Authenticate(S3Request& request);
+  // Loads the bucket and checks that the request's user may read or write it.
+  http::S3Result<BucketRecord> AuthorizeBucket(const S3Request& request, const std::string& bucket, bool write);
+
+  // Service and buckets (s3_buckets.cc).
+  void ListBuckets(S3Request& request);
+  void CreateBucket(S3Request& request);
+  void DeleteBucket(S3Request& request);
+  void HeadBucket(S3Request& request);
+  void GetBucketLocation(S3Request& request);
+  void GetBucketAcl(S3Request& request);
+  void PutBucketAcl(S3Request& request);
+  void GetBucketVersioning(S3Request& request);
+
+  // Objects (s3_objects.cc, s3_copy.cc).
+  void PutObject(S3Request& request);
+  void GetObject(S3Request& request, bool head);
+  void DeleteObject(S3Request& request);
+  void CopyObject(S3Request& request);
+  void GetObjectAcl(S3Request& request);
+
+  // Listing (s3_listing.cc).
+  void ListObjects(S3Request& request, int version);
+  void ListObjectVersions(S3Request& request);
+  void DeleteObjects(S3Request& request);
+
+  // Multipart uploads (s3_multipart.cc).
+  void CreateMultipartUpload(S3Request& request);
+  void UploadPart(S3Request& request);
+  void UploadPartCopy(S3Request& request);
+  void CompleteMultipartUpload(S3Request& request);
+  void AbortMultipartUpload(S3Request& request);
+  void ListParts(S3Request& request);
+  void ListMultipartUploads(S3Request& request);
+  http::S3Result<MultipartUpload> FindUpload(const S3Request& request);
+
+  ObjectStore& store_;
+  StoreConfig config_;
+  std::vector<http::Credentials> credentials_;  // config_.users, in order
+};
+
+}  // namespace strata::server

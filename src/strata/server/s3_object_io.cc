@@ -1,0 +1,110 @@
+#include "strata/server/s3_object_io.h"
+
+#include <charconv>
+
+#include "strata/http/uri.h"
+
+namespace strata::server {
+
+using http::S3Error;
+
+namespace {
+
+// S3's limit on the user-defined metadata of one object (names and values).
+constexpr size_t kMaxUserMetadata = 2 << 10;
+
+}  // namespace
+
+http::S3Result<PutOptions> PutOptionsFrom(const S3Request& request) {
+  PutOptions options;
+  // S3 labels objects uploaded without a type this way.
+  options.content_type = std::string(request.header("content-type").value_or("binary/octet-stream"));
+  size_t metadata_size = 0;
+  for (const auto& [name, value] : request.exchange->headers()) {
+    if (!name.starts_with("x-amz-meta-")) continue;
+    std::string short_name = name.substr(11);
+    metadata_size += short_name.size() + value.size();
+    options.user_metadata[short_name] = value;
+  }
+  if (metadata_size > kMaxUserMetadata) {
+    return S3Error::Make(400, "MetadataTooLarge", "user metadata is " + std::to_string(metadata_size) +
+                                                      " bytes; at most " + std::to_string(kMaxUserMetadata) + " are allowed");
+  }
+  return options;
+}
+
+S3Error KeyError(const Status& status) {
+  if (status.IsNotFound()) return S3Error::Make(404, "NoSuchBucket", status.message());
+  if (status.code() == StatusCode::kInvalidArgument) {
+    if (status.message().find("longer than") != std::string::npos) return S3Error::Make(400, "KeyTooLongError", status.message());
+    return S3Error::InvalidArgument(status.message());
+  }
+  return S3Error::FromStatus(status);
+}
+
+S3Error CommitError(const Status& status) {
+  if (IsDigestMismatch(status)) {
+    return S3Error::BadDigest("the Content-MD5 you specified did not match what was received");
+  }
+  if (status.IsNotFound()) return S3Error::Make(404, "NoSuchBucket", status.message());
+  return S3Error::FromStatus(status);
+}
+
+S3Error NoSuchKeyOr(const Status& status, const S3Request& request) {
+  if (status.IsNotFound()) {
+    // The bucket was checked before; a missing bucket now means it just went.
+    return S3Error::Make(404, "NoSuchKey", "no object " + request.key + " in bucket " + request.bucket);
+  }
+  return S3Error::FromStatus(status);
+}
+
+http::S3Result<ByteRange> PartRange(const ObjectRecord& record, const std::string& part_number) {
+  int number = 0;
+  auto [end, ec] = std::from_chars(part_number.data(), part_number.data() + part_number.size(), number);
+  if (ec != std::errc() || end != part_number.data() + part_number.size() || number < 1 || number > 10000) {
+    return S3Error::InvalidArgument("partNumber must be a number from 1 to 10000: " + part_number);
+  }
+  if (record.parts.empty()) {
+    if (number == 1) return ByteRange{0, record.size};
+  } else {
+    uint64_t offset = 0;
+    for (const ObjectPart& part : record.parts) {
+      if (part.part_number == number) return ByteRange{offset, part.size};
+      offset += part.size;
+    }
+  }
+  return S3Error::Make(416, "InvalidPartNumber", "the requested part number is not satisfiable");
+}
+
+http::S3Result<CopySource> ParseCopySource(std::string_view header) {
+  std::string_view text = header;
+  size_t question = text.find('?');
+  if (question != std::string_view::npos) {
+    std::string_view query = text.substr(question + 1);
+    text = text.substr(0, question);
+    if (query != "versionId=null" && !query.empty()) {
+      return S3Error::InvalidArgument("versioning is off: the only source version is null");
+    }
+  }
+  if (text.starts_with('/')) text.remove_prefix(1);
+  auto decoded = http::UriDecode(text);
+  if (!decoded.ok()) return S3Error::InvalidArgument("x-amz-copy-source: " + decoded.status().message());
+  const std::string& path = *decoded;
+  size_t slash = path.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == path.size()) {
+    return S3Error::InvalidArgument("x-amz-copy-source must be bucket/key: " + std::string(header));
+  }
+  return CopySource{path.substr(0, slash), path.substr(slash + 1)};
+}
+
+http::S3Check CheckCopySourceConditions(const S3Request& request, const ObjectRecord& source) {
+  Conditions conditions{request.header("x-amz-copy-source-if-match"), request.header("x-amz-copy-source-if-none-match"),
+                        request.header("x-amz-copy-source-if-modified-since"),
+                        request.header("x-amz-copy-source-if-unmodified-since")};
+  if (EvaluateConditions(conditions, source.etag, source.modified_ms) != ConditionOutcome::kProceed) {
+    return S3Error::Make(412, "PreconditionFailed", "at least one of the copy source preconditions did not hold");
+  }
+  return std::nullopt;
+}
+
+}  // namespace strata::server
