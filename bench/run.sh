@@ -2,15 +2,16 @@
 # Runs the benchmarks of an already built tree and prints their tables.
 # Builds nothing: `make bench` builds first, then calls this.
 #
-#   bash bench/run.sh BUILD_DIR [--only erasure|store] [ARGS...]
+#   bash bench/run.sh BUILD_DIR [--only erasure|store|s3] [ARGS...]
 #
 # ARGS go to strata_store_bench (--dir, --size, --small-seconds, ...), except
-# those spelled --erasure-NAME, which go to strata_erasure_bench as --NAME:
-#   bash bench/run.sh build --size 256MiB --erasure-seconds 0.1
+# those spelled --erasure-NAME, which go to strata_erasure_bench as --NAME,
+# and --s3-NAME, which go to bench/s3_bench.sh (strata serve against nginx) as --NAME:
+#   bash bench/run.sh build --size 256MiB --erasure-seconds 0.1 --s3-seconds 2
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == -* ]]; then
-  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store] [ARGS...]" >&2
+  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store|s3] [ARGS...]" >&2
   exit 2
 fi
 build=$1
@@ -18,17 +19,26 @@ shift
 
 only=""
 erasure_args=()
+s3_args=()
 store_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only)
-      only=${2:?--only needs erasure or store}
+      only=${2:?--only needs erasure, store or s3}
       shift 2
       ;;
     --erasure-*)
       erasure_args+=("--${1#--erasure-}")
       if [[ $# -gt 1 && "$2" != --* ]]; then
         erasure_args+=("$2")
+        shift
+      fi
+      shift
+      ;;
+    --s3-*)
+      s3_args+=("--${1#--s3-}")
+      if [[ $# -gt 1 && "$2" != --* ]]; then
+        s3_args+=("$2")
         shift
       fi
       shift
@@ -59,4 +69,10 @@ if [[ -z "$only" || "$only" == erasure ]]; then
 fi
 if [[ -z "$only" || "$only" == store ]]; then
   run strata_store_bench "${store_args[@]+"${store_args[@]}"}"
+fi
+if [[ -z "$only" || "$only" == s3 ]]; then
+  echo "== strata_s3_bench (bench/s3_bench.sh) ${s3_args[*]+"${s3_args[*]}"}"
+  echo
+  bash "$(dirname "$0")/s3_bench.sh" "$build" "${s3_args[@]+"${s3_args[@]}"}"
+  echo
 fi
