@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "strata/base/clock.h"
 #include "strata/base/ids.h"
@@ -357,31 +358,73 @@ void ObjectStore::SetBatching(bool batching) {
 }
 
 Result<ObjectRecord> ObjectStore::CommitSmall(ObjectRecord record, std::vector<std::byte> data) {
-  std::lock_guard lock(pack_mu_);
+  std::unique_lock lock(pack_mu_);
   pack_bytes_ += data.size();
   pack_.push_back(PackedObject{record, std::move(data)});
   if (batching_ && pack_bytes_ < config_.pack_target_size) return record;
-  // Flushed now: return the record as stored, with its pack and offset.
-  std::vector<ObjectRecord> committed;
-  RETURN_IF_ERROR(FlushPacksLocked(&committed));
-  for (ObjectRecord& stored : committed) {
-    if (stored.version_id == record.version_id) return std::move(stored);
+  // Durable now: this object leaves with pack number `generation`, written
+  // either by this thread or by one that takes it along.
+  const uint64_t generation = pack_generation_;
+  ++pack_waiters_;
+  while (true) {
+    auto written = written_packs_.find(generation);
+    if (written != written_packs_.end()) {
+      Status status = written->second.status;
+      auto stored = written->second.records.find(record.version_id);
+      std::optional<ObjectRecord> result;
+      if (stored != written->second.records.end()) result = std::move(stored->second);
+      if (--written->second.waiting == 0) written_packs_.erase(written);
+      if (!status.ok()) return status;
+      if (!result) return Status::Corruption("pack " + std::to_string(generation) + " lost object " + record.key);
+      return std::move(*result);
+    }
+    if (!pack_in_flight_) {
+      (void)WriteWaitingPack(lock);  // its outcome is read from written_packs_ above
+      continue;
+    }
+    pack_written_.wait(lock);
   }
-  return record;
 }
 
 Status ObjectStore::FlushPacks() {
-  std::lock_guard lock(pack_mu_);
-  return FlushPacksLocked();
+  std::unique_lock lock(pack_mu_);
+  pack_written_.wait(lock, [this] { return !pack_in_flight_; });
+  if (pack_.empty()) return Status::OK();
+  return WriteWaitingPack(lock);
 }
 
-Status ObjectStore::FlushPacksLocked(std::vector<ObjectRecord>* committed) {
-  if (pack_.empty()) return Status::OK();
+Status ObjectStore::WriteWaitingPack(std::unique_lock<std::mutex>& lock) {
+  pack_in_flight_ = true;
   std::vector<PackedObject> objects = std::move(pack_);
   pack_.clear();
   const uint64_t total = pack_bytes_;
   pack_bytes_ = 0;
+  const uint64_t generation = pack_generation_++;
+  const int waiters = pack_waiters_;
+  pack_waiters_ = 0;
 
+  lock.unlock();
+  std::vector<ObjectRecord> committed;
+  Status status = WritePack(std::move(objects), total, &committed);
+  lock.lock();
+
+  pack_in_flight_ = false;
+  if (waiters > 0) {
+    WrittenPack& written = written_packs_[generation];
+    written.status = status;
+    written.waiting = waiters;
+    for (ObjectRecord& record : committed) {
+      std::string version = record.version_id;
+      written.records.emplace(std::move(version), std::move(record));
+    }
+  }
+  pack_written_.notify_all();
+  return status;
+}
+
+Status ObjectStore::WritePack(std::vector<PackedObject> objects, uint64_t total,
+                              std::vector<ObjectRecord>* committed) {
+  if (objects.empty()) return Status::OK();
   ASSIGN_OR_RETURN(BlobRecord blob, BeginBlob(BlobKind::kPack, total));
   ASSIGN_OR_RETURN(auto writer, cluster_->WriteBlob(blob));
   std::vector<ObjectRecord> records;
@@ -406,8 +449,11 @@ Status ObjectStore::FlushPacksLocked(std::vector<ObjectRecord>* committed) {
   RETURN_IF_ERROR(FinishBlob(blob, total, *placement));
   ASSIGN_OR_RETURN(auto replaced, catalog_->CommitPack(blob.blob_id, records, BlobCompletion{blob.size, blob.placement}));
   (void)replaced;
-  if (committed) *committed = std::move(records);
-  return CollectGarbage();
+  *committed = std::move(records);
+  // The objects are committed whatever collection finds; what it cannot
+  // remove now, a later pass does.
+  (void)CollectGarbage();
+  return Status::OK();
 }
 
 // ---------------------------------------------------------------- reads

@@ -8,6 +8,7 @@
 // are per thread. Refusals with S3 codes of their own: store_errors.h.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -160,9 +161,13 @@ class ObjectStore {
   ObjectStore() = default;
   Status Recover();
   Result<ObjectRecord> CommitSmall(ObjectRecord record, std::vector<std::byte> data);
-  // Writes and commits the waiting small objects; their stored records
-  // (with pack blob and offset) go to `committed` when it is not null.
-  Status FlushPacksLocked(std::vector<ObjectRecord>* committed = nullptr);
+  // Takes the waiting small objects and writes them as one pack, with
+  // pack_mu_ released meanwhile; publishes the outcome for the threads that
+  // wait for it. Called and returns with `lock` held.
+  Status WriteWaitingPack(std::unique_lock<std::mutex>& lock);
+  // Writes `objects` as one pack blob and commits them in one transaction;
+  // their stored records (with pack blob and offset) go to `committed`.
+  Status WritePack(std::vector<PackedObject> objects, uint64_t total, std::vector<ObjectRecord>* committed);
   Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint);
   // After a blob's writer finished: notes its size and final placement in
   // `blob` (the caller commits them with its objects) and records the
@@ -195,10 +200,24 @@ class ObjectStore {
   std::map<std::string, int> pins_;   // blob id -> open readers
   std::set<std::string> deferred_;    // deleting blobs GC skipped while pinned
 
+  // Small objects waiting for a pack. Durable commits are grouped: while one
+  // thread writes a pack, the small objects that arrive meanwhile gather in
+  // pack_, and the next writer takes them all, so concurrent small puts
+  // share block files and catalog transactions (group commit).
   std::mutex pack_mu_;
+  std::condition_variable pack_written_;
   bool batching_ = false;
+  bool pack_in_flight_ = false;
   std::vector<PackedObject> pack_;
   uint64_t pack_bytes_ = 0;
+  uint64_t pack_generation_ = 0;  // the number of the pack pack_ will become
+  int pack_waiters_ = 0;          // threads waiting for pack_ to be written
+  struct WrittenPack {
+    Status status;
+    std::map<std::string, ObjectRecord> records;  // by version id
+    int waiting = 0;                               // waiters yet to collect theirs
+  };
+  std::map<uint64_t, WrittenPack> written_packs_;  // by generation
 };
 
 }  // namespace strata

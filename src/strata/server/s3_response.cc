@@ -47,9 +47,8 @@ void SendError(S3Request& request, const ServerConfig& server, const http::S3Err
     exchange.AbortResponse();
     return;
   }
-  // A request body the handler did not read would otherwise be taken for the
-  // next request.
-  if (!exchange.body_done()) exchange.CloseAfterResponse();
+  // A request body left unread is the server's to skip (small ones) or to
+  // drop with the connection (large ones).
   HeaderList headers = BaseHeaders(request, server);
   if (request.method() == "HEAD") {
     // HEAD answers carry no body; the code travels in a header instead.
