@@ -1,19 +1,20 @@
 // The S3 XML documents: XmlWriter builds response bodies that are always
 // well-formed XML 1.0 (text is escaped, elements close in order), and the
 // Parse* functions read request bodies into plain structs, refusing anything
-// malformed with the S3 error a client expects (MalformedXML, mostly). Also the
-// date formats S3 uses in XML and in HTTP headers. Stateless and thread-safe.
+// malformed with the S3 error a client expects (MalformedXML, mostly). The
+// date formats S3 uses in XML and in HTTP headers are in http_date.h, included
+// here. Stateless and thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "strata/http/http_date.h"
 #include "strata/http/s3_error.h"
 
 namespace strata::http {
@@ -68,20 +69,6 @@ bool XmlCanCarry(std::string_view text);
 // <Error><Code>..</Code><Message>..</Message><Resource>..</Resource><RequestId>..</RequestId></Error>,
 // without a namespace, as S3 sends errors.
 std::string ErrorDocument(const S3Error& error, std::string_view resource, std::string_view request_id);
-
-// "2026-11-21T19:30:00.000Z", as S3 writes times in XML.
-std::string FormatIsoTime(int64_t unix_millis);
-// "Sat, 21 Nov 2026 19:30:00 GMT" (RFC 7231 IMF-fixdate), for Last-Modified
-// and Date; the milliseconds are dropped (rounded down).
-std::string FormatHttpDate(int64_t unix_millis);
-// Reads IMF-fixdate, plus the obsolete RFC 850 ("Saturday, 21-Nov-26 19:30:00 GMT")
-// and asctime ("Sat Nov 21 19:30:00 2026") forms, as RFC 7231 section 7.1.1.1
-// asks of recipients; milliseconds since the epoch. Names are case-sensitive,
-// the weekday is checked for spelling but not against the date, a second of
-// 60 is accepted, and a two-digit year more than 50 years ahead is taken to be
-// in the past century. nullopt for anything else (the caller then ignores
-// the conditional header, as RFC 7232 says).
-std::optional<int64_t> ParseHttpDate(std::string_view text);
 
 // Request documents may come with the S3 namespace or without it (any
 // namespace, and element prefixes, are ignored). Unknown elements are ignored

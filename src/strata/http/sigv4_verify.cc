@@ -1,44 +1,24 @@
 #include "strata/http/sigv4.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 
 #include "strata/base/hex.h"
+#include "strata/http/sigv4_internal.h"
 #include "strata/http/uri.h"
 
 namespace strata::http {
 namespace {
 
-constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr std::string_view kService = "s3";
-constexpr std::string_view kTerminal = "aws4_request";
+using namespace sigv4_internal;  // what sigv4_sign.cc and sigv4_verify.cc share
+
 constexpr std::string_view kThreeComponents =
     "the authorization header requires three components: Credential, SignedHeaders, and Signature.";
 constexpr int64_t kMaxExpiresSeconds = 7 * 24 * 3600;  // S3 refuses presigned URLs valid longer than a week
 
 // --- small text helpers ---
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
@@ -48,50 +28,11 @@ bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Trimall from the SigV4 spec: trimmed, and each run of whitespace inside one
-// space (the SDKs collapse tabs too, so we do).
-std::string CanonicalHeaderValue(std::string_view value) {
-  value = Trim(value);
-  std::string out;
-  out.reserve(value.size());
-  bool in_space = false;
-  for (char c : value) {
-    if (IsSpace(c)) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) out += ' ';
-    in_space = false;
-    out += c;
-  }
-  return out;
-}
-
-std::vector<std::string_view> HeaderValues(const SignedRequest& request, std::string_view name) {
-  std::vector<std::string_view> values;
-  for (const auto& [n, v] : request.headers) {
-    if (n == name) values.push_back(v);
-  }
-  return values;
-}
-
 // Messages quote what the client sent, bounded so a hostile header cannot
 // blow up the error document.
 std::string Quote(std::string_view s) {
   constexpr size_t kMaxQuoted = 200;
   return "'" + std::string(s.substr(0, kMaxQuoted)) + (s.size() > kMaxQuoted ? "...'" : "'");
-}
-
-std::vector<std::string_view> Split(std::string_view s, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t end = s.find(separator, start);
-    parts.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return parts;
 }
 
 // --- errors ---
@@ -102,10 +43,6 @@ S3Error Malformed(bool query, std::string message) {
   return S3Error::Make(400, "AuthorizationHeaderMalformed", "The authorization header is malformed; " + message);
 }
 
-S3Error InvalidUri(const Status& status) {
-  return S3Error::Make(400, "InvalidURI", "Couldn't parse the specified URI: " + status.message());
-}
-
 // S3 answers a v2 signature ("AWS AKID:sig", or Signature/AWSAccessKeyId in
 // the query) and any other algorithm this way in the regions that only speak
 // v4; InvalidRequest rather than AccessDenied because the request is not
@@ -113,39 +50,6 @@ S3Error InvalidUri(const Status& status) {
 S3Error UnsupportedMechanism() {
   return S3Error::InvalidRequest("The authorization mechanism you have provided is not supported. Please use " +
                                  std::string(kAlgorithm) + ".");
-}
-
-// --- canonical request pieces ---
-
-std::string ScopeString(std::string_view date, std::string_view region) {
-  return std::string(date) + "/" + std::string(region) + "/" + std::string(kService) + "/" + std::string(kTerminal);
-}
-
-std::string AllHeaderNames(const SignedRequest& request) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : request.headers) {
-    std::string lower = Lower(name);
-    if (lower != "authorization") names.push_back(std::move(lower));
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string out;
-  for (const auto& name : names) {
-    if (!out.empty()) out += ';';
-    out += name;
-  }
-  return out;
-}
-
-// A path or query with malformed escapes gets a signature no server accepts;
-// the server answers such a request InvalidURI anyway.
-std::string ComputeSignature(const SignedRequest& request, std::string_view signed_headers,
-                             std::string_view payload_hash, bool presigned, std::string_view signing_key,
-                             std::string_view amz_date, std::string_view scope) {
-  const auto canonical = CanonicalRequest(request, signed_headers, payload_hash, presigned);
-  const std::string mac =
-      HmacSha256(signing_key, StringToSign(amz_date, scope, canonical.ok() ? *canonical : std::string()));
-  return ToHex(mac.data(), mac.size());
 }
 
 // --- dates ---
@@ -163,8 +67,8 @@ int Digits(std::string_view s) {
 }
 
 // A Date header standing in for x-amz-date. Only the IMF-fixdate form: the
-// SDKs that sign with Date write that one. Seconds, unlike the XML module's
-// ParseHttpDate (milliseconds, every RFC 7231 form).
+// SDKs that sign with Date write that one. Seconds, unlike ParseHttpDate in
+// http_date.h (milliseconds, every RFC 7231 form).
 std::optional<int64_t> ParseImfFixdate(std::string_view t) {
   // "Fri, 24 May 2013 00:00:00 GMT"
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -485,62 +389,7 @@ S3Result<AuthResult> VerifyRequest(const SignedRequest& request, const Credentia
   return anonymous;
 }
 
-std::string SigningKey(std::string_view secret, std::string_view date, std::string_view region,
-                       std::string_view service) {
-  std::string key = HmacSha256("AWS4" + std::string(secret), date);
-  key = HmacSha256(key, region);
-  key = HmacSha256(key, service);
-  return HmacSha256(key, kTerminal);
-}
-
-std::string SignRequestHeader(const SignedRequest& request, const Credentials& creds, std::string_view region,
-                              std::string_view amz_date) {
-  const std::string signed_headers = AllHeaderNames(request);
-  const auto payload = HeaderValues(request, "x-amz-content-sha256");
-  const std::string_view payload_hash = payload.empty() ? kUnsignedPayload : payload[0];
-  const std::string date(amz_date.substr(0, 8));
-  const std::string scope = ScopeString(date, region);
-  const std::string signature = ComputeSignature(request, signed_headers, payload_hash, false,
-                                                 SigningKey(creds.secret_key, date, region, kService), amz_date, scope);
-  return std::string(kAlgorithm) + " Credential=" + creds.access_key + "/" + scope +
-         ", SignedHeaders=" + signed_headers + ", Signature=" + signature;
-}
-
-std::string PresignQuery(const SignedRequest& request, const Credentials& creds, std::string_view region,
-                         std::string_view amz_date, int expires_seconds) {
-  const std::string signed_headers = AllHeaderNames(request);
-  const std::string date(amz_date.substr(0, 8));
-  const std::string scope = ScopeString(date, region);
-  SignedRequest presigned = request;
-  if (!presigned.raw_query.empty()) presigned.raw_query += '&';
-  presigned.raw_query += "X-Amz-Algorithm=" + std::string(kAlgorithm) +
-                         "&X-Amz-Credential=" + UriEncode(creds.access_key + "/" + scope, true) +
-                         "&X-Amz-Date=" + UriEncode(amz_date, true) +
-                         "&X-Amz-Expires=" + std::to_string(expires_seconds) +
-                         "&X-Amz-SignedHeaders=" + UriEncode(signed_headers, true);
-  const std::string signature = ComputeSignature(presigned, signed_headers, kUnsignedPayload, true,
-                                                 SigningKey(creds.secret_key, date, region, kService), amz_date, scope);
-  return presigned.raw_query + "&X-Amz-Signature=" + signature;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return ToHex(digest, size);
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &size);
-  return std::string(reinterpret_cast<const char*>(mac), size);
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+// --- x-amz-date, which clients write with FormatAmzDate ---
 
 std::string FormatAmzDate(int64_t unix_seconds) {
   using namespace std::chrono;
@@ -563,44 +412,6 @@ std::optional<int64_t> ParseAmzDate(std::string_view t) {
   }
   return ToUnix(Digits(t.substr(0, 4)), Digits(t.substr(4, 2)), Digits(t.substr(6, 2)), Digits(t.substr(9, 2)),
                 Digits(t.substr(11, 2)), Digits(t.substr(13, 2)));
-}
-
-// The path and each query name and value are decoded and re-encoded, so what
-// a client signed (its key encoded per the spec) matches however it escaped
-// the wire form. S3 does not normalise "." or "//" segments; neither does this.
-S3Result<std::string> CanonicalRequest(const SignedRequest& request, std::string_view signed_headers,
-                                       std::string_view payload_hash, bool presigned) {
-  auto path = UriDecode(request.raw_path.empty() ? std::string_view("/") : std::string_view(request.raw_path));
-  if (!path.ok()) return InvalidUri(path.status());
-  auto params = ParseQuery(request.raw_query);
-  if (!params.ok()) return InvalidUri(params.status());
-  std::vector<std::pair<std::string, std::string>> query;
-  for (const QueryParam& param : *params) {
-    if (presigned && param.name == "X-Amz-Signature") continue;
-    query.emplace_back(UriEncode(param.name, true), UriEncode(param.value, true));
-  }
-  std::sort(query.begin(), query.end());
-
-  std::string out = request.method + "\n" + UriEncode(*path, false) + "\n";
-  for (size_t i = 0; i < query.size(); ++i) out += (i ? "&" : "") + query[i].first + "=" + query[i].second;
-  out += '\n';
-  for (std::string_view name : Split(signed_headers, ';')) {
-    const std::string lower = Lower(name);
-    const auto values = HeaderValues(request, lower);
-    // A signed header the request lacks gets no line: that is what AWS and
-    // the clients that list absent headers (libs3) compute.
-    if (values.empty()) continue;
-    out += lower + ":";
-    for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + CanonicalHeaderValue(values[i]);
-    out += '\n';
-  }
-  out += "\n" + std::string(signed_headers) + "\n" + std::string(payload_hash);
-  return out;
-}
-
-std::string StringToSign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request) {
-  return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" +
-         Sha256Hex(canonical_request);
 }
 
 }  // namespace strata::http
