@@ -11,33 +11,38 @@ namespace strata::server {
 using http::S3Error;
 using http::XmlWriter;
 
+http::S3Result<std::unique_ptr<ObjectReader>> S3Gateway::OpenCopySource(const S3Request& request) {
+  auto source = ParseCopySource(*request.header("x-amz-copy-source"));
+  if (!source.ok()) return source.error();
+  auto bucket = AuthorizeBucket(request, source->bucket, /*write=*/false);
+  if (!bucket.ok()) return bucket.error();
+  auto reader = store_.OpenObject(source->bucket, source->key);
+  if (!reader.ok()) {
+    if (reader.status().IsNotFound()) {
+      return S3Error::Make(404, "NoSuchKey", "no object " + source->key + " in bucket " + source->bucket);
+    }
+    return S3Error::FromStatus(reader.status());
+  }
+  if (auto error = CheckCopySourceConditions(request, (*reader)->record())) return *error;
+  return std::move(*reader);
+}
+
 void S3Gateway::CopyObject(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto source = ParseCopySource(*request.header("x-amz-copy-source"));
-  if (!source.ok()) return fail(source.error());
-  auto source_bucket = AuthorizeBucket(request, source->bucket, /*write=*/false);
-  if (!source_bucket.ok()) return fail(source_bucket.error());
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
-
   std::string directive(request.header("x-amz-metadata-directive").value_or("COPY"));
   if (directive != "COPY" && directive != "REPLACE") {
     return fail(S3Error::InvalidArgument("x-amz-metadata-directive must be COPY or REPLACE, not " + directive));
   }
-  if (source->bucket == request.bucket && source->key == request.key && directive == "COPY") {
+  auto reader = OpenCopySource(request);
+  if (!reader.ok()) return fail(reader.error());
+  const ObjectRecord& from = (*reader)->record();
+  if (from.bucket == request.bucket && from.key == request.key && directive == "COPY") {
     return fail(S3Error::InvalidRequest(
         "this copy request is illegal because it is trying to copy an object to itself without changing the "
         "object's metadata"));
   }
-  auto reader = store_.OpenObject(source->bucket, source->key);
-  if (!reader.ok()) {
-    if (reader.status().IsNotFound()) {
-      return fail(S3Error::Make(404, "NoSuchKey", "no object " + source->key + " in bucket " + source->bucket));
-    }
-    return fail(S3Error::FromStatus(reader.status()));
-  }
-  const ObjectRecord& from = (*reader)->record();
-  if (auto error = CheckCopySourceConditions(request, from)) return fail(*error);
 
   PutOptions options;
   if (directive == "COPY") {

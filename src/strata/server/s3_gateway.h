@@ -73,6 +73,9 @@ class S3Gateway final : public HttpHandler {
   void GetObject(S3Request& request, bool head);
   void DeleteObject(S3Request& request);
   void CopyObject(S3Request& request);
+  // Opens the object x-amz-copy-source names, once the caller may read it
+  // and the x-amz-copy-source-if-* conditions hold.
+  http::S3Result<std::unique_ptr<ObjectReader>> OpenCopySource(const S3Request& request);
   void GetObjectAcl(S3Request& request);
 
   // Listing (s3_listing.cc).
@@ -88,7 +91,8 @@ class S3Gateway final : public HttpHandler {
   void AbortMultipartUpload(S3Request& request);
   void ListParts(S3Request& request);
   void ListMultipartUploads(S3Request& request);
-  http::S3Result<MultipartUpload> FindUpload(const S3Request& request);
+  // The upload named by ?uploadId, once the caller may read or write its bucket.
+  http::S3Result<MultipartUpload> FindUpload(const S3Request& request, bool write);
 
   ObjectStore& store_;
   StoreConfig config_;

@@ -54,7 +54,9 @@ S3Error MultipartError(const Status& status) {
 
 }  // namespace
 
-http::S3Result<MultipartUpload> S3Gateway::FindUpload(const S3Request& request) {
+http::S3Result<MultipartUpload> S3Gateway::FindUpload(const S3Request& request, bool write) {
+  auto bucket = AuthorizeBucket(request, request.bucket, write);
+  if (!bucket.ok()) return bucket.error();
   auto upload = store_.GetMultipartUpload(request.bucket, request.key, request.Query("uploadId").value_or(""));
   if (!upload.ok()) {
     if (upload.status().IsNotFound()) {
@@ -89,11 +91,9 @@ void S3Gateway::CreateMultipartUpload(S3Request& request) {
 
 void S3Gateway::UploadPart(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
-  if (!bucket.ok()) return fail(bucket.error());
   auto number = ParseCount(request.Query("partNumber"), 1, 10000);
   if (!number || *number < 1) return fail(S3Error::InvalidArgument("partNumber must be a number from 1 to 10000"));
-  auto upload = FindUpload(request);
+  auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
   PayloadReader payload(*request.exchange, request.auth);
   if (auto error = payload.Start()) return fail(*error);
@@ -111,25 +111,13 @@ void S3Gateway::UploadPart(S3Request& request) {
 
 void S3Gateway::UploadPartCopy(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto source = ParseCopySource(*request.header("x-amz-copy-source"));
-  if (!source.ok()) return fail(source.error());
-  auto source_bucket = AuthorizeBucket(request, source->bucket, /*write=*/false);
-  if (!source_bucket.ok()) return fail(source_bucket.error());
-  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
-  if (!bucket.ok()) return fail(bucket.error());
   auto number = ParseCount(request.Query("partNumber"), 1, 10000);
   if (!number || *number < 1) return fail(S3Error::InvalidArgument("partNumber must be a number from 1 to 10000"));
-  auto upload = FindUpload(request);
+  auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
-  auto reader = store_.OpenObject(source->bucket, source->key);
-  if (!reader.ok()) {
-    if (reader.status().IsNotFound()) {
-      return fail(S3Error::Make(404, "NoSuchKey", "no object " + source->key + " in bucket " + source->bucket));
-    }
-    return fail(S3Error::FromStatus(reader.status()));
-  }
+  auto reader = OpenCopySource(request);
+  if (!reader.ok()) return fail(reader.error());
   const ObjectRecord& from = (*reader)->record();
-  if (auto error = CheckCopySourceConditions(request, from)) return fail(*error);
   ByteRange range{0, from.size};
   if (auto range_header = request.header("x-amz-copy-source-range")) {
     auto parsed = ParseCopySourceRange(*range_header, from.size);
@@ -148,9 +136,7 @@ void S3Gateway::UploadPartCopy(S3Request& request) {
 
 void S3Gateway::CompleteMultipartUpload(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
-  if (!bucket.ok()) return fail(bucket.error());
-  auto upload = FindUpload(request);
+  auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
   auto body = ReadSmallBody(*request.exchange, request.auth, kCompleteBodyLimit);
   if (!body.ok()) return fail(body.error());
@@ -174,9 +160,7 @@ void S3Gateway::CompleteMultipartUpload(S3Request& request) {
 
 void S3Gateway::AbortMultipartUpload(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
-  if (!bucket.ok()) return fail(bucket.error());
-  auto upload = FindUpload(request);
+  auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
   Status aborted = store_.AbortMultipartUpload(*upload);
   if (!aborted.ok()) return fail(MultipartError(aborted));
@@ -185,9 +169,7 @@ void S3Gateway::AbortMultipartUpload(S3Request& request) {
 
 void S3Gateway::ListParts(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/false);
-  if (!bucket.ok()) return fail(bucket.error());
-  auto upload = FindUpload(request);
+  auto upload = FindUpload(request, /*write=*/false);
   if (!upload.ok()) return fail(upload.error());
   auto marker = ParseCount(request.Query("part-number-marker"), 0, 10000);
   auto max_parts = ParseCount(request.Query("max-parts"), 0, std::numeric_limits<int>::max());
