@@ -277,7 +277,7 @@ Result<std::optional<ObjectRecord>> SqliteCatalog::ReplaceCurrent(const ObjectRe
   {
     ASSIGN_OR_RETURN(SqliteStatement upsert,
                      db_->Prepare("INSERT OR REPLACE INTO objects (" STRATA_OBJECT_COLUMNS
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
     RETURN_IF_ERROR(BindObjectColumns(upsert, current));
     RETURN_IF_ERROR(upsert.Run());
   }

@@ -40,7 +40,7 @@ Status SqliteCatalog::CreateUpload(const MultipartUpload& upload) {
   {
     ASSIGN_OR_RETURN(SqliteStatement insert,
                      db_->Prepare("INSERT INTO uploads (" STRATA_UPLOAD_COLUMNS ")"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (upload_id) DO NOTHING"));
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (upload_id) DO NOTHING"));
     RETURN_IF_ERROR(BindUploadColumns(insert, stored));
     RETURN_IF_ERROR(insert.Run());
     if (db_->Changes() == 0) return Status::AlreadyExists("upload " + upload.upload_id + " already exists");

@@ -100,7 +100,7 @@ Result<std::string> EncodeStringMap(const std::string& owner, const std::map<std
   try {
     return Json(fields).dump();
   } catch (const Json::exception& e) {
-    return Status::InvalidArgument(owner + ": metadata or checksums are not valid UTF-8");
+    return Status::InvalidArgument(owner + ": metadata, checksums or headers are not valid UTF-8");
   }
 }
 
@@ -108,6 +108,7 @@ Status BindObjectColumns(SqliteStatement& statement, const ObjectRecord& object)
   const std::string owner = ObjectName(object.bucket, object.key);
   ASSIGN_OR_RETURN(std::string metadata, EncodeStringMap(owner, object.user_metadata));
   ASSIGN_OR_RETURN(std::string checksums, EncodeStringMap(owner, object.checksums));
+  ASSIGN_OR_RETURN(std::string headers, EncodeStringMap(owner, object.headers));
   statement.Bind(1, object.bucket)
       .Bind(2, object.key)
       .Bind(3, object.version_id)
@@ -120,7 +121,8 @@ Status BindObjectColumns(SqliteStatement& statement, const ObjectRecord& object)
       .Bind(10, object.created_ms)
       .Bind(11, object.modified_ms)
       .Bind(12, checksums)
-      .Bind(13, static_cast<int64_t>(object.parts.size()));
+      .Bind(13, headers)
+      .Bind(14, static_cast<int64_t>(object.parts.size()));
   return Status::OK();
 }
 
@@ -137,7 +139,9 @@ Status BindObjectPartColumns(SqliteStatement& statement, const ObjectRecord& obj
 }
 
 Status BindUploadColumns(SqliteStatement& statement, const MultipartUpload& upload) {
-  ASSIGN_OR_RETURN(std::string metadata, EncodeStringMap("upload " + upload.upload_id, upload.user_metadata));
+  const std::string owner = "upload " + upload.upload_id;
+  ASSIGN_OR_RETURN(std::string metadata, EncodeStringMap(owner, upload.user_metadata));
+  ASSIGN_OR_RETURN(std::string headers, EncodeStringMap(owner, upload.headers));
   statement.Bind(1, upload.upload_id)
       .Bind(2, upload.bucket)
       .Bind(3, upload.key)
@@ -145,7 +149,8 @@ Status BindUploadColumns(SqliteStatement& statement, const MultipartUpload& uplo
       .Bind(5, upload.content_type)
       .Bind(6, metadata)
       .Bind(7, upload.checksum_algorithm)
-      .Bind(8, upload.created_ms);
+      .Bind(8, upload.created_ms)
+      .Bind(9, headers);
   return Status::OK();
 }
 
@@ -176,10 +181,11 @@ Result<ObjectRecord> ReadObjectRow(const SqliteStatement& row) {
   object.created_ms = row.Int(9);
   object.modified_ms = row.Int(10);
   ASSIGN_OR_RETURN(object.checksums, DecodeStringMap(owner, "checksums", row.Text(11)));
+  ASSIGN_OR_RETURN(object.headers, DecodeStringMap(owner, "headers", row.Text(12)));
   return object;
 }
 
-int64_t ObjectRowPartCount(const SqliteStatement& row) { return row.Int(12); }
+int64_t ObjectRowPartCount(const SqliteStatement& row) { return row.Int(13); }
 
 Result<ObjectPart> ReadObjectPartRow(const SqliteStatement& row) {
   ObjectPart part;
@@ -248,9 +254,11 @@ Result<MultipartUpload> ReadUploadRow(const SqliteStatement& row) {
   upload.key = row.Text(2);
   upload.owner = row.Text(3);
   upload.content_type = row.Text(4);
-  ASSIGN_OR_RETURN(upload.user_metadata, DecodeStringMap("upload " + upload.upload_id, "user metadata", row.Text(5)));
+  const std::string owner = "upload " + upload.upload_id;
+  ASSIGN_OR_RETURN(upload.user_metadata, DecodeStringMap(owner, "user metadata", row.Text(5)));
   upload.checksum_algorithm = row.Text(6);
   upload.created_ms = row.Int(7);
+  ASSIGN_OR_RETURN(upload.headers, DecodeStringMap(owner, "headers", row.Text(8)));
   return upload;
 }
 

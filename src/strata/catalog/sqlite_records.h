@@ -1,8 +1,8 @@
 // Conversions between catalog records and rows of the SQLite schema (see
 // sqlite_schema.cc): the column lists the SELECTs use, the words stored for
-// enumerations, and the JSON text of placements, user metadata and
-// checksums. Decoding failures are Corruption naming the blob, object or
-// upload.
+// enumerations, and the JSON text of placements, user metadata, checksums
+// and system headers. Decoding failures are Corruption naming the blob,
+// object or upload.
 #pragma once
 
 #include <map>
@@ -21,10 +21,11 @@
 // part_count is last: ReadObjectRow leaves the parts to the caller.
 #define STRATA_OBJECT_COLUMNS                                                               \
   "bucket, key, version_id, blob_id, blob_offset, size, etag, content_type, user_metadata," \
-  " created_ms, modified_ms, checksums, part_count"
+  " created_ms, modified_ms, checksums, headers, part_count"
 #define STRATA_OBJECT_PART_COLUMNS "bucket, key, part_number, blob_id, size, etag, checksums"
-#define STRATA_UPLOAD_COLUMNS \
-  "upload_id, bucket, key, owner, content_type, user_metadata, checksum_algorithm, created_ms"
+#define STRATA_UPLOAD_COLUMNS                                                                   \
+  "upload_id, bucket, key, owner, content_type, user_metadata, checksum_algorithm, created_ms," \
+  " headers"
 #define STRATA_UPLOAD_PART_COLUMNS "upload_id, part_number, blob_id, size, etag, checksums, modified_ms"
 #define STRATA_BLOB_COLUMNS                                                                   \
   "blob_id, kind, state, size, unit_size, level1_k, level1_m, level2_k, level2_m, placement," \
@@ -40,8 +41,9 @@ std::optional<BlobKind> ParseBlobKind(std::string_view word);
 std::optional<BlobState> ParseBlobState(std::string_view word);
 
 Result<std::string> EncodePlacement(const std::string& blob_id, const Placement& placement);
-// A map of strings (user metadata, checksums) as a JSON object. `owner` names
-// the record for the error: "object b/k", "upload 0f3a...".
+// A map of strings (user metadata, checksums, headers) as a JSON object.
+// `owner` names the record for the error: "object b/k", "upload 0f3a...".
+// Strings that are not UTF-8 are InvalidArgument.
 Result<std::string> EncodeStringMap(const std::string& owner, const std::map<std::string, std::string>& fields);
 
 // Bind a record's columns as ?1..?N, in the order of its column list.
@@ -51,7 +53,7 @@ Status BindUploadColumns(SqliteStatement& statement, const MultipartUpload& uplo
 Status BindUploadPartColumns(SqliteStatement& statement, const std::string& upload_id, const UploadPart& part);
 
 // ReadObjectRow fills everything but `parts`; the row's part_count (column
-// 12) says how many object_parts rows to read with ReadObjectPartRow.
+// 13) says how many object_parts rows to read with ReadObjectPartRow.
 Result<ObjectRecord> ReadObjectRow(const SqliteStatement& row);
 int64_t ObjectRowPartCount(const SqliteStatement& row);
 Result<ObjectPart> ReadObjectPartRow(const SqliteStatement& row);

@@ -175,11 +175,25 @@ CREATE TABLE upload_parts (
 CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
 )sql";
 
+// Version 3: the system headers S3 keeps with an object.
+//
+// objects.headers and uploads.headers are JSON objects of lower-case header
+// name ("cache-control", "content-disposition", "content-encoding",
+// "content-language", "expires") to value, as the client gave them; '{}'
+// when none was given. An upload's headers become its object's at
+// completion, as its content_type and user_metadata do. The catalog does not
+// check the names: the gateway decides which headers to keep.
+const char kSchemaV3[] = R"sql(
+ALTER TABLE objects ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE uploads ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 // Append new migrations; never edit one that has shipped.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create the catalog tables", kSchemaV1},
       {2, "bucket owners, object checksums, multipart uploads", kSchemaV2},
+      {3, "object and upload system headers", kSchemaV3},
   };
   return migrations;
 }

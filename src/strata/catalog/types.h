@@ -93,6 +93,10 @@ struct ObjectRecord {
   // Algorithm as S3 spells it ("CRC32", "CRC32C", "SHA1", "SHA256") -> base64
   // value; for multipart objects the composite "<base64>-<parts>".
   std::map<std::string, std::string> checksums;
+  // System headers S3 keeps with an object (cache-control,
+  // content-disposition, content-encoding, content-language, expires):
+  // lower-case header name -> value.
+  std::map<std::string, std::string> headers;
   // Empty for objects stored whole. For a multipart object, every part in
   // order; blob_id then names the first part's blob and blob_offset is 0.
   std::vector<ObjectPart> parts;
@@ -108,6 +112,7 @@ struct MultipartUpload {
   std::string owner;
   std::string content_type;
   std::map<std::string, std::string> user_metadata;
+  std::map<std::string, std::string> headers;  // as in ObjectRecord; given to the object at completion
   std::string checksum_algorithm;  // "" or "CRC32", ... as requested at create
   int64_t created_ms = 0;
 };

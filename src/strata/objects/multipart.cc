@@ -161,6 +161,7 @@ Result<MultipartUpload> ObjectStore::CreateMultipartUpload(const std::string& bu
   upload.owner = owner;
   upload.content_type = options.content_type;
   upload.user_metadata = options.user_metadata;
+  upload.headers = options.headers;
   RETURN_IF_ERROR(catalog_->CreateUpload(upload));
   return upload;
 }
@@ -222,6 +223,7 @@ Result<ObjectRecord> ObjectStore::CompleteMultipartUpload(const MultipartUpload&
     ASSIGN_OR_RETURN(record.etag, MultipartEtag(selected));
     record.content_type = upload.content_type;
     record.user_metadata = upload.user_metadata;
+    record.headers = upload.headers;
     ASSIGN_OR_RETURN(std::string checksum, MultipartChecksum(upload.checksum_algorithm, selected));
     if (!checksum.empty()) record.checksums[upload.checksum_algorithm] = checksum;
     record.blob_id = selected.front().blob_id;

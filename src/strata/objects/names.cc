@@ -17,32 +17,40 @@ bool LooksLikeIpAddress(std::string_view name) {
   return dots == 3;
 }
 
+}  // namespace
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t extra = 0;
+    // The range the second byte must fall in: it rules out overlong forms,
+    // UTF-16 surrogates (U+D800..DFFF) and code points past U+10FFFF.
+    unsigned char low = 0x80, high = 0xbf;
     if (c < 0x80) {
       extra = 0;
-    } else if ((c >> 5) == 0x6) {
+    } else if (c >= 0xc2 && c <= 0xdf) {
       extra = 1;
-    } else if ((c >> 4) == 0xe) {
+    } else if (c >= 0xe0 && c <= 0xef) {
       extra = 2;
-    } else if ((c >> 3) == 0x1e) {
+      if (c == 0xe0) low = 0xa0;
+      if (c == 0xed) high = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
       extra = 3;
+      if (c == 0xf0) low = 0x90;
+      if (c == 0xf4) high = 0x8f;
     } else {
       return false;
     }
-    if (i + extra >= s.size() && extra > 0) return false;
+    if (extra > 0 && i + extra >= s.size()) return false;
     for (size_t j = 1; j <= extra; ++j) {
-      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 0x2) return false;
+      const auto next = static_cast<unsigned char>(s[i + j]);
+      if (j == 1 ? (next < low || next > high) : (next >> 6) != 0x2) return false;
     }
     i += extra + 1;
   }
   return true;
 }
-
-}  // namespace
 
 Status ValidateBucketName(std::string_view name) {
   const std::string quoted = "bucket name '" + std::string(name) + "'";

@@ -12,5 +12,7 @@ namespace strata {
 
 Status ValidateBucketName(std::string_view name);
 Status ValidateObjectKey(std::string_view key);
+// Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
+bool IsValidUtf8(std::string_view text);
 
 }  // namespace strata

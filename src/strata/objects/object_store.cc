@@ -340,6 +340,7 @@ Result<std::unique_ptr<ObjectWriter>> ObjectStore::NewObject(const std::string& 
   record.version_id = NewRandomId();
   record.content_type = options.content_type;
   record.user_metadata = options.user_metadata;
+  record.headers = options.headers;
   return std::unique_ptr<ObjectWriter>(new ObjectWriter(this, std::move(record)));
 }
 

@@ -40,6 +40,11 @@ struct InitOptions {
 struct PutOptions {
   std::string content_type = "application/octet-stream";
   std::map<std::string, std::string> user_metadata;
+  // System headers S3 keeps with an object (cache-control,
+  // content-disposition, content-encoding, content-language, expires):
+  // lower-case header name -> value, stored as given (the gateway decides
+  // which to keep).
+  std::map<std::string, std::string> headers;
 };
 
 struct BucketOptions {

@@ -1,8 +1,9 @@
 // Multipart uploads: exact bytes across part boundaries, S3's ETag computed
-// independently, part replacement, each completion error told apart, abort
-// and expiry giving every block back, paging of parts and uploads, uploads
-// surviving a restart and a crash in the middle of a part, buckets deleted
-// with uploads in progress, and scrub seeing part blobs.
+// independently, system headers passed from the upload to the object, part
+// replacement, each completion error told apart, abort and expiry giving every
+// block back, paging of parts and uploads, uploads surviving a restart and a
+// crash in the middle of a part, buckets deleted with uploads in progress, and
+// scrub seeing part blobs.
 #include "strata/objects/object_store.h"
 
 #include <gtest/gtest.h>
@@ -313,6 +314,52 @@ TEST_F(ObjectStoreMultipartTest, UploadsSurviveARestartBetweenParts) {
   EXPECT_EQ(object.etag, ExpectedEtag({first, second}));
   ASSERT_OK_AND_ASSIGN(std::string read, Get("k"));
   EXPECT_TRUE(read == first + second);
+}
+
+// The system headers given at creation are kept with the upload (across a
+// restart) and given to the completed object, as content type and user
+// metadata are.
+TEST_F(ObjectStoreMultipartTest, SystemHeadersGoFromTheUploadToTheObject) {
+  PutOptions options;
+  options.content_type = "application/gzip";
+  options.headers = {{"cache-control", "no-cache"},
+                     {"content-disposition", "attachment; filename=\"logs.tar.gz\""},
+                     {"content-encoding", "identity"},
+                     {"content-language", "fr"},
+                     {"expires", "Fri, 01 Jan 2100 00:00:00 GMT"}};
+  ASSERT_OK_AND_ASSIGN(MultipartUpload upload,
+                       store_->CreateMultipartUpload("data", "logs.tar.gz", options, "alice", ""));
+  EXPECT_EQ(upload.headers, options.headers);
+  const std::vector<std::string> data = {RandomBytes(5 * kMiB, 1), RandomBytes(1000, 2)};
+  ASSERT_OK_AND_ASSIGN(UploadPart p1, PutPart(upload, 1, data[0]));
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(MultipartUpload again, store_->GetMultipartUpload("data", "logs.tar.gz", upload.upload_id));
+  EXPECT_EQ(again.headers, options.headers);
+  ASSERT_OK_AND_ASSIGN(UploadListing listing, store_->ListMultipartUploads("data", "", "", "", "", 10));
+  ASSERT_EQ(listing.uploads.size(), 1u);
+  EXPECT_EQ(listing.uploads[0].headers, options.headers);
+  ASSERT_OK_AND_ASSIGN(UploadPart p2, PutPart(again, 2, data[1]));
+
+  ASSERT_OK_AND_ASSIGN(ObjectRecord object, store_->CompleteMultipartUpload(again, List({p1, p2})));
+  EXPECT_EQ(object.headers, options.headers);
+  EXPECT_EQ(object.content_type, "application/gzip");
+  ASSERT_OK_AND_ASSIGN(ObjectRecord head, store_->Head("data", "logs.tar.gz"));
+  EXPECT_EQ(head.headers, options.headers);
+  EXPECT_EQ(head.parts.size(), 2u);
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(head, store_->Head("data", "logs.tar.gz"));
+  EXPECT_EQ(head.headers, options.headers);
+  ASSERT_OK_AND_ASSIGN(std::string read, Get("logs.tar.gz"));
+  EXPECT_TRUE(read == data[0] + data[1]);
+
+  // An upload created without headers completes into an object without them.
+  MultipartUpload plain = Create("logs.tar.gz");
+  EXPECT_TRUE(plain.headers.empty());
+  ASSERT_OK_AND_ASSIGN(UploadPart only, PutPart(plain, 1, data[1]));
+  ASSERT_OK_AND_ASSIGN(ObjectRecord replaced, store_->CompleteMultipartUpload(plain, List({only})));
+  EXPECT_TRUE(replaced.headers.empty());
+  ASSERT_OK_AND_ASSIGN(head, store_->Head("data", "logs.tar.gz"));
+  EXPECT_TRUE(head.headers.empty());
 }
 
 // The process dies while it streams part 2: its blob is pending with blocks

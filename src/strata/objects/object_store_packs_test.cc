@@ -1,13 +1,15 @@
 // Small-object packing: objects below the threshold share pack blobs, so a
 // bulk load of hundreds of them leaves a handful of block files per drive;
 // compaction rewrites sparse packs and merges small ones, returning the space
-// of deleted objects while every live object keeps reading back exactly.
+// of deleted objects while every live object keeps reading back exactly,
+// with its system headers.
 #include "strata/objects/object_store.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "strata/objects/object_store_test_util.h"
@@ -201,6 +203,58 @@ TEST_F(ObjectStorePackTest, OverwritingPackedObjectsReleasesTheirBytes) {
   EXPECT_GE(report.packs_rewritten, 1u);
   ASSERT_OK_AND_ASSIGN(after, store_->catalog().Stats());
   EXPECT_EQ(after.pack_bytes, after.pack_live_bytes);
+  CheckAllFiles();
+}
+
+TEST_F(ObjectStorePackTest, CompactionKeepsEachObjectsSystemHeaders) {
+  constexpr int kObjects = 60;
+  std::map<std::string, std::map<std::string, std::string>> headers;
+  store_->SetBatching(true);
+  for (int i = 0; i < kObjects; ++i) {
+    PutOptions options;
+    if (i % 3 != 0) {  // every third object has none
+      options.headers = {{"cache-control", "max-age=" + std::to_string(i)},
+                         {"content-language", i % 2 ? "en" : "de"}};
+    }
+    const std::string data = RandomBytes(1000 + i, i);
+    ASSERT_OK(store_->PutBytes("data", Key(i), testing::AsBytes(data), options).status());
+    files_[Key(i)] = data;
+    headers[Key(i)] = options.headers;
+  }
+  ASSERT_OK(store_->FlushPacks());
+  store_->SetBatching(false);
+  std::map<std::string, std::string> old_pack;
+  for (int i = 0; i < kObjects; i += 4) {
+    ASSERT_OK_AND_ASSIGN(ObjectRecord head, store_->Head("data", Key(i)));
+    EXPECT_EQ(head.headers, headers[Key(i)]) << Key(i);
+    old_pack[Key(i)] = head.blob_id;
+  }
+
+  // Delete three in four: the pack is mostly dead and gets rewritten.
+  for (int i = 0; i < kObjects; ++i) {
+    if (i % 4 == 0) continue;
+    ASSERT_OK(store_->Delete("data", Key(i)).status());
+    files_.erase(Key(i));
+    headers.erase(Key(i));
+  }
+  ASSERT_OK_AND_ASSIGN(CompactReport report, store_->CompactPacks());
+  EXPECT_GE(report.packs_rewritten, 1u);
+  EXPECT_EQ(report.objects_moved, files_.size());
+
+  auto check = [&] {
+    for (const auto& [key, expected] : headers) {
+      ASSERT_OK_AND_ASSIGN(ObjectRecord head, store_->Head("data", key));
+      EXPECT_NE(head.blob_id, old_pack[key]) << key << " was not moved";
+      EXPECT_EQ(head.headers, expected) << key;
+    }
+    ASSERT_OK_AND_ASSIGN(ListPage page, store_->List("data", ListOptions{}));
+    ASSERT_EQ(page.objects.size(), headers.size());
+    for (const ObjectRecord& object : page.objects) EXPECT_EQ(object.headers, headers[object.key]) << object.key;
+  };
+  check();
+  CheckAllFiles();
+  Reopen();
+  check();
   CheckAllFiles();
 }
 

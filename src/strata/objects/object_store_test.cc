@@ -1,7 +1,7 @@
-// ObjectStore basics: exact round trips of every awkward size, ranged reads
-// at unit and stripe edges, ETags, overwrite and delete (old version visible
-// until commit, then its blocks gone), listing, buckets and keys, the store
-// lock, and recovery of interrupted writes on open.
+// ObjectStore basics: exact round trips of every awkward size, ranged reads at
+// unit and stripe edges, ETags, system headers, overwrite and delete (old
+// version visible until commit, then its blocks gone), listing, buckets and
+// keys, the store lock, and recovery of interrupted writes on open.
 #include "strata/objects/object_store.h"
 
 #include <gtest/gtest.h>
@@ -98,6 +98,73 @@ TEST_F(ObjectStoreBasicsTest, EtagIsTheMd5OfTheContent) {
   ASSERT_OK_AND_ASSIGN(ObjectRecord typed, store_->Head("data", "typed"));
   EXPECT_EQ(typed.content_type, "text/plain");
   EXPECT_EQ(typed.user_metadata, options.user_metadata);
+}
+
+// The system headers S3 keeps (Cache-Control, Content-Disposition, ...) are
+// stored as given with the object, packed or whole, and read back by Head,
+// readers and listings, before and after a reopen.
+TEST_F(ObjectStoreBasicsTest, SystemHeadersSurvivePutHeadListAndReopen) {
+  PutOptions options;
+  options.content_type = "text/html";
+  options.headers = {{"cache-control", "max-age=3600"},
+                     {"content-disposition", "attachment; filename=\"index.html\""},
+                     {"content-encoding", "gzip"},
+                     {"content-language", "en-GB"},
+                     {"expires", "Wed, 21 Oct 2093 07:28:00 GMT"}};
+  const uint64_t threshold = store_->config().small_object_threshold;
+  // Below the threshold the object goes into a pack; at it and above, a blob of its own.
+  for (const auto& [key, size] : std::vector<std::pair<std::string, uint64_t>>{
+           {"small", threshold / 2}, {"large", threshold + kStripe + 3}}) {
+    const std::string data = RandomBytes(size, size);
+    ASSERT_OK_AND_ASSIGN(auto writer, store_->NewObject("data", key, options));
+    ASSERT_OK(WriteInChunks(*writer, data));
+    ASSERT_OK_AND_ASSIGN(ObjectRecord put, writer->Commit());
+    EXPECT_EQ(put.headers, options.headers) << key;
+    files_[key] = data;
+  }
+  // Batched small puts wait in memory for their pack.
+  store_->SetBatching(true);
+  const std::string batched = RandomBytes(100, 7);
+  ASSERT_OK(store_->PutBytes("data", "batched", testing::AsBytes(batched), options).status());
+  ASSERT_OK(store_->FlushPacks());
+  store_->SetBatching(false);
+  files_["batched"] = batched;
+  ASSERT_OK(store_->PutBytes("data", "bare", testing::AsBytes(std::string("x"))).status());
+
+  auto check = [&] {
+    for (const std::string key : {"small", "large", "batched"}) {
+      SCOPED_TRACE(key);
+      ASSERT_OK_AND_ASSIGN(ObjectRecord head, store_->Head("data", key));
+      EXPECT_EQ(head.headers, options.headers);
+      EXPECT_EQ(head.content_type, "text/html");
+      ASSERT_OK_AND_ASSIGN(auto reader, store_->OpenObject("data", key));
+      EXPECT_EQ(reader->record().headers, options.headers);
+      ASSERT_OK(reader->Close());
+    }
+    ASSERT_OK_AND_ASSIGN(ObjectRecord bare, store_->Head("data", "bare"));
+    EXPECT_TRUE(bare.headers.empty());
+    ASSERT_OK_AND_ASSIGN(ListPage page, store_->List("data", ListOptions{}));
+    ASSERT_EQ(page.objects.size(), 4u);
+    const std::map<std::string, std::string> none;
+    for (const ObjectRecord& object : page.objects) {
+      EXPECT_EQ(object.headers, object.key == "bare" ? none : options.headers) << object.key;
+    }
+  };
+  check();
+  ASSERT_OK_AND_ASSIGN(ObjectRecord small, store_->Head("data", "small"));
+  ASSERT_OK_AND_ASSIGN(BlobRecord pack, store_->catalog().GetBlob(small.blob_id));
+  EXPECT_EQ(pack.kind, BlobKind::kPack);
+  ASSERT_OK_AND_ASSIGN(ObjectRecord large, store_->Head("data", "large"));
+  ASSERT_OK_AND_ASSIGN(BlobRecord own, store_->catalog().GetBlob(large.blob_id));
+  EXPECT_EQ(own.kind, BlobKind::kObject);
+  Reopen();
+  check();
+  CheckAllFiles();
+
+  // An overwrite without headers leaves none behind.
+  ASSERT_OK(store_->PutBytes("data", "small", testing::AsBytes(std::string("y"))).status());
+  ASSERT_OK_AND_ASSIGN(ObjectRecord overwritten, store_->Head("data", "small"));
+  EXPECT_TRUE(overwritten.headers.empty());
 }
 
 TEST_F(ObjectStoreBasicsTest, CommitReturnsTheRecordAsStored) {
