@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <vector>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -61,6 +62,15 @@ struct HttpServer::Impl {
   std::atomic<bool> force{false};
   std::thread accept_thread;
   std::thread watchdog_thread;
+
+  // Connection threads are joined, never detached: a thread is done only
+  // after its socket is destroyed, and the sockets need `io` alive.
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> workers;  // accept thread only, then Shutdown
+  void JoinFinishedWorkers(bool all);
 
   mutable std::mutex mu;
   std::condition_variable changed;
@@ -300,6 +310,7 @@ void HttpServer::Shutdown() {
     }
   }
   impl_->watchdog_thread.join();
+  impl_->JoinFinishedWorkers(/*all=*/true);
 }
 
 void HttpServer::Impl::AcceptLoop() {
@@ -330,10 +341,24 @@ void HttpServer::Impl::AcceptLoop() {
       std::lock_guard lock(mu);
       connections.insert(state);
     }
-    std::thread([this, state, socket = std::move(socket)]() mutable { Serve(std::move(socket), state); }).detach();
+    JoinFinishedWorkers(/*all=*/false);
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    workers.push_back(Worker{std::thread([this, state, done, socket = std::move(socket)]() mutable {
+                               Serve(std::move(socket), state);
+                               done->store(true);
+                             }),
+                             done});
   }
   error_code ec;
   acceptor.close(ec);
+}
+
+void HttpServer::Impl::JoinFinishedWorkers(bool all) {
+  std::erase_if(workers, [all](Worker& worker) {
+    if (!all && !worker.done->load()) return false;
+    worker.thread.join();
+    return true;
+  });
 }
 
 void HttpServer::Impl::Serve(tcp::socket socket, ConnectionState* state) {

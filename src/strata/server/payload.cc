@@ -26,8 +26,8 @@ bool Streaming(http::PayloadMode mode) {
 
 }  // namespace
 
-PayloadReader::PayloadReader(HttpExchange& exchange, const http::AuthResult& auth)
-    : exchange_(exchange), auth_(auth) {}
+PayloadReader::PayloadReader(HttpExchange& exchange, const http::AuthResult& auth, bool body_checksums)
+    : exchange_(exchange), auth_(auth), body_checksums_(body_checksums) {}
 
 PayloadReader::~PayloadReader() = default;
 
@@ -57,13 +57,16 @@ http::S3Check PayloadReader::Start() {
   // or only its algorithm named (then it is computed and kept).
   std::optional<ChecksumAlgorithm> algorithm;
   for (ChecksumAlgorithm candidate : kAllChecksumAlgorithms) {
+    if (!body_checksums_) break;
     if (auto value = exchange_.header(ChecksumHeaderName(candidate))) {
       if (algorithm) return S3Error::InvalidRequest("expecting a single x-amz-checksum- header");
       algorithm = candidate;
       checksum_expected_ = std::string(*value);
+      // A value that is not even a digest of the right size cannot match.
       auto raw = Base64Decode(checksum_expected_);
       if (!raw.ok() || raw->size() != ChecksumSize(candidate)) {
-        return S3Error::InvalidRequest("value for " + ChecksumHeaderName(candidate) + " header is invalid");
+        return S3Error::BadDigest(ChecksumHeaderName(candidate) + " is not the base64 of a " +
+                                  std::string(ChecksumAlgorithmName(candidate)) + " digest");
       }
     }
   }
@@ -79,7 +82,7 @@ http::S3Check PayloadReader::Start() {
     if (!known) return S3Error::InvalidRequest("unsupported trailing header " + std::string(*trailer));
     if (!decoder_) return S3Error::InvalidRequest("x-amz-trailer needs an aws-chunked body");
   }
-  if (!algorithm) {
+  if (!algorithm && body_checksums_) {
     if (auto named = exchange_.header("x-amz-sdk-checksum-algorithm")) {
       algorithm = ParseChecksumAlgorithm(*named);
       if (!algorithm) return S3Error::InvalidRequest("unsupported checksum algorithm " + std::string(*named));
@@ -150,8 +153,9 @@ http::S3Check PayloadReader::Verify() {
   return std::nullopt;
 }
 
-http::S3Result<std::string> ReadSmallBody(HttpExchange& exchange, const http::AuthResult& auth, size_t limit) {
-  PayloadReader payload(exchange, auth);
+http::S3Result<std::string> ReadSmallBody(HttpExchange& exchange, const http::AuthResult& auth, size_t limit,
+                                          bool body_checksums) {
+  PayloadReader payload(exchange, auth, body_checksums);
   if (auto error = payload.Start()) return *error;
   if (payload.declared_size() && *payload.declared_size() > limit) {
     return S3Error::InvalidRequest("the request body is larger than " + std::to_string(limit) + " bytes");

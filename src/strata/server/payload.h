@@ -26,7 +26,9 @@ class PayloadReader {
  public:
   static constexpr size_t kReadSize = 1 << 20;
 
-  PayloadReader(HttpExchange& exchange, const http::AuthResult& auth);
+  // With body_checksums false, x-amz-checksum-* headers are not taken as
+  // checksums of this body (CompleteMultipartUpload: they describe the object).
+  PayloadReader(HttpExchange& exchange, const http::AuthResult& auth, bool body_checksums = true);
   ~PayloadReader();
 
   // Checks the headers that describe the body before any of it is read:
@@ -50,6 +52,7 @@ class PayloadReader {
 
   HttpExchange& exchange_;
   const http::AuthResult& auth_;
+  bool body_checksums_ = true;
   std::unique_ptr<http::AwsChunkedDecoder> decoder_;
   std::string raw_;      // read buffer
   std::string decoded_;  // payload bytes decoded from raw_ (aws-chunked only)
@@ -66,6 +69,7 @@ class PayloadReader {
 
 // Reads a small request body (XML documents) whole, through PayloadReader,
 // refusing bodies over `limit` bytes.
-http::S3Result<std::string> ReadSmallBody(HttpExchange& exchange, const http::AuthResult& auth, size_t limit);
+http::S3Result<std::string> ReadSmallBody(HttpExchange& exchange, const http::AuthResult& auth, size_t limit,
+                                          bool body_checksums = true);
 
 }  // namespace strata::server

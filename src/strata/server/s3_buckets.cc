@@ -1,8 +1,12 @@
 // The service and bucket operations: ListBuckets, CreateBucket, DeleteBucket,
 // HeadBucket, GetBucketLocation, bucket ACLs (canned private/public-read)
 // and GetBucketVersioning (always unversioned).
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <string>
 
+#include "strata/base/checksum.h"
 #include "strata/http/s3_xml.h"
 #include "strata/server/payload.h"
 #include "strata/server/s3_gateway.h"
@@ -31,23 +35,60 @@ http::S3Result<bool> ParseCannedAcl(std::string_view acl) {
 }  // namespace
 
 void S3Gateway::ListBuckets(S3Request& request) {
-  if (request.user == nullptr) return SendError(request, config_.server, S3Error::AccessDenied("sign in to list buckets"));
+  auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
+  if (request.user == nullptr) return fail(S3Error::AccessDenied("sign in to list buckets"));
+  // Paging (max-buckets, continuation-token) and prefix, as S3 added them;
+  // without max-buckets every bucket is listed.
+  size_t max_buckets = SIZE_MAX;
+  if (auto text = request.Query("max-buckets")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < 1 || value > 10000) {
+      return fail(S3Error::InvalidArgument("max-buckets must be a number from 1 to 10000: " + *text));
+    }
+    max_buckets = static_cast<size_t>(value);
+  }
+  std::string after;
+  if (auto token = request.Query("continuation-token")) {
+    auto decoded = Base64Decode(*token);
+    if (!decoded.ok()) return fail(S3Error::InvalidArgument("the continuation token provided is incorrect"));
+    after.assign(reinterpret_cast<const char*>(decoded->data()), decoded->size());
+  }
+  std::string prefix = request.Query("prefix").value_or("");
   auto buckets = store_.ListBuckets();
-  if (!buckets.ok()) return SendError(request, config_.server, S3Error::FromStatus(buckets.status()));
+  if (!buckets.ok()) return fail(S3Error::FromStatus(buckets.status()));
+  std::sort(buckets->begin(), buckets->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+
   XmlWriter xml("ListAllMyBucketsResult");
   WriteOwner(xml, request.user_name());
   xml.Open("Buckets");
+  size_t listed = 0;
+  std::string last;
+  bool more = false;
   for (const BucketRecord& bucket : *buckets) {
     if (!request.admin && bucket.owner != request.user_name()) continue;
-    xml.Open("Bucket").Element("Name", bucket.name).Element("CreationDate", http::FormatIsoTime(bucket.created_ms)).Close();
+    if (!bucket.name.starts_with(prefix) || (!after.empty() && bucket.name <= after)) continue;
+    if (listed == max_buckets) {
+      more = true;
+      break;
+    }
+    xml.Open("Bucket").Element("Name", bucket.name).Element("CreationDate", http::FormatIsoTime(bucket.created_ms));
+    xml.Element("BucketRegion", config_.server.region).Close();
+    last = bucket.name;
+    ++listed;
   }
   xml.Close();
+  if (more) xml.Element("ContinuationToken", Base64Encode(last));
+  if (request.HasQuery("prefix")) xml.Element("Prefix", prefix);
   SendXml(request, config_.server, 200, xml.Finish());
 }
 
 void S3Gateway::CreateBucket(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   if (request.user == nullptr) return fail(S3Error::AccessDenied("sign in to create buckets"));
+  if (auto lock = request.header("x-amz-bucket-object-lock-enabled"); lock && *lock == "true") {
+    return fail(S3Error::NotImplemented("object lock is not supported"));
+  }
   BucketOptions options;
   options.owner = request.user_name();
   if (auto acl = request.header("x-amz-acl")) {
@@ -67,6 +108,10 @@ void S3Gateway::CreateBucket(S3Request& request) {
   if (created.code() == StatusCode::kAlreadyExists) {
     auto existing = store_.GetBucket(request.bucket);
     if (existing.ok() && (existing->owner == request.user_name() || (existing->owner.empty() && request.admin))) {
+      // us-east-1 answers 200 here, for legacy reasons; other regions 409.
+      if (config_.server.region == "us-east-1") {
+        return SendEmpty(request, config_.server, 200, {{"location", "/" + request.bucket}});
+      }
       return fail(S3Error::Make(409, "BucketAlreadyOwnedByYou", "you already own bucket " + request.bucket));
     }
     return fail(S3Error::Make(409, "BucketAlreadyExists", "bucket " + request.bucket + " exists and is not yours"));

@@ -85,10 +85,8 @@ http::S3Result<ByteRange> ParseCopySourceRange(std::string_view header, uint64_t
   if (dash == std::string_view::npos) return invalid();
   auto first = ParseNumber(spec.substr(0, dash));
   auto last = ParseNumber(spec.substr(dash + 1));
-  if (!first || !last || *last < *first || *last >= size) {
-    if (first && last && *first <= *last && *first >= size) return InvalidRange(size);
-    return invalid();
-  }
+  if (!first || !last || *last < *first) return invalid();
+  if (*last >= size) return InvalidRange(size);  // well formed, but past the source's end
   return ByteRange{*first, *last - *first + 1};
 }
 

@@ -26,8 +26,8 @@ struct ByteRange {
 // starts past the end or asks for an empty suffix.
 http::S3Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t size);
 
-// The same for x-amz-copy-source-range, which must be "bytes=a-b" and lie
-// inside the source (InvalidArgument otherwise, as S3 answers).
+// The same for x-amz-copy-source-range, which must be "bytes=a-b"
+// (InvalidArgument otherwise) and lie inside the source (InvalidRange).
 http::S3Result<ByteRange> ParseCopySourceRange(std::string_view header, uint64_t size);
 
 struct Conditions {

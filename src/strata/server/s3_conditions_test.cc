@@ -70,7 +70,9 @@ TEST(ParseCopySourceRange, MustBeClosedAndInside) {
   EXPECT_EQ(r->length, 10u);
   EXPECT_FALSE(ParseCopySourceRange("bytes=0-", 100).ok());
   EXPECT_FALSE(ParseCopySourceRange("bytes=-5", 100).ok());
-  EXPECT_FALSE(ParseCopySourceRange("bytes=50-100", 100).ok());
+  auto overlong = ParseCopySourceRange("bytes=50-100", 100);
+  ASSERT_FALSE(overlong.ok());
+  EXPECT_EQ(overlong.error().code, "InvalidRange");
   EXPECT_FALSE(ParseCopySourceRange("bytes=9-0", 100).ok());
   auto past = ParseCopySourceRange("bytes=100-200", 100);
   ASSERT_FALSE(past.ok());
@@ -82,39 +84,50 @@ constexpr const char* kAtModified = "Tue, 14 Nov 2023 22:13:20 GMT";
 constexpr const char* kBefore = "Tue, 14 Nov 2023 22:13:19 GMT";
 constexpr const char* kAfter = "Tue, 14 Nov 2023 22:13:21 GMT";
 
+// The four conditional headers in order; null: absent.
+Conditions Headers(const char* if_match, const char* if_none_match, const char* if_modified_since,
+                   const char* if_unmodified_since) {
+  Conditions c;
+  if (if_match) c.if_match = if_match;
+  if (if_none_match) c.if_none_match = if_none_match;
+  if (if_modified_since) c.if_modified_since = if_modified_since;
+  if (if_unmodified_since) c.if_unmodified_since = if_unmodified_since;
+  return c;
+}
+
 ConditionOutcome Evaluate(Conditions c) { return EvaluateConditions(c, "abc", kModified); }
 
 TEST(EvaluateConditions, IfMatch) {
-  EXPECT_EQ(Evaluate({.if_match = "\"abc\""}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_match = "\"x\", \"abc\""}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_match = "*"}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_match = "\"x\""}), ConditionOutcome::kPreconditionFailed);
+  EXPECT_EQ(Evaluate(Headers("\"abc\"", nullptr, nullptr, nullptr)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers("\"x\", \"abc\"", nullptr, nullptr, nullptr)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers("*", nullptr, nullptr, nullptr)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers("\"x\"", nullptr, nullptr, nullptr)), ConditionOutcome::kPreconditionFailed);
 }
 
 TEST(EvaluateConditions, IfNoneMatch) {
-  EXPECT_EQ(Evaluate({.if_none_match = "\"abc\""}), ConditionOutcome::kNotModified);
-  EXPECT_EQ(Evaluate({.if_none_match = "W/\"abc\""}), ConditionOutcome::kNotModified);
-  EXPECT_EQ(Evaluate({.if_none_match = "\"x\""}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, "\"abc\"", nullptr, nullptr)), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate(Headers(nullptr, "W/\"abc\"", nullptr, nullptr)), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate(Headers(nullptr, "\"x\"", nullptr, nullptr)), ConditionOutcome::kProceed);
 }
 
 TEST(EvaluateConditions, DatesCompareAtWholeSeconds) {
-  EXPECT_EQ(Evaluate({.if_modified_since = kAtModified}), ConditionOutcome::kNotModified);
-  EXPECT_EQ(Evaluate({.if_modified_since = kBefore}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_unmodified_since = kAtModified}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_unmodified_since = kBefore}), ConditionOutcome::kPreconditionFailed);
-  EXPECT_EQ(Evaluate({.if_unmodified_since = kAfter}), ConditionOutcome::kProceed);
-  EXPECT_EQ(Evaluate({.if_modified_since = "not a date"}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, kAtModified, nullptr)), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, kBefore, nullptr)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, nullptr, kAtModified)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, nullptr, kBefore)), ConditionOutcome::kPreconditionFailed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, nullptr, kAfter)), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, nullptr, "not a date", nullptr)), ConditionOutcome::kProceed);
 }
 
 TEST(EvaluateConditions, S3Precedence) {
   // If-Match holds and If-Unmodified-Since fails: the object is returned.
-  EXPECT_EQ(Evaluate({.if_match = "\"abc\"", .if_unmodified_since = kBefore}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers("\"abc\"", nullptr, nullptr, kBefore)), ConditionOutcome::kProceed);
   // If-None-Match fails (matches) and If-Modified-Since holds: 304.
-  EXPECT_EQ(Evaluate({.if_none_match = "\"abc\"", .if_modified_since = kBefore}), ConditionOutcome::kNotModified);
+  EXPECT_EQ(Evaluate(Headers(nullptr, "\"abc\"", kBefore, nullptr)), ConditionOutcome::kNotModified);
   // If-None-Match holds: If-Modified-Since is not consulted.
-  EXPECT_EQ(Evaluate({.if_none_match = "\"x\"", .if_modified_since = kAfter}), ConditionOutcome::kProceed);
+  EXPECT_EQ(Evaluate(Headers(nullptr, "\"x\"", kAfter, nullptr)), ConditionOutcome::kProceed);
   // A failed If-Match wins over everything.
-  EXPECT_EQ(Evaluate({.if_match = "\"x\"", .if_none_match = "\"abc\""}), ConditionOutcome::kPreconditionFailed);
+  EXPECT_EQ(Evaluate(Headers("\"x\"", "\"abc\"", nullptr, nullptr)), ConditionOutcome::kPreconditionFailed);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ void S3Gateway::CopyObject(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
+  if (auto error = CheckWriteHeaders(request)) return fail(*error);
   std::string directive(request.header("x-amz-metadata-directive").value_or("COPY"));
   if (directive != "COPY" && directive != "REPLACE") {
     return fail(S3Error::InvalidArgument("x-amz-metadata-directive must be COPY or REPLACE, not " + directive));
@@ -47,6 +48,7 @@ void S3Gateway::CopyObject(S3Request& request) {
   PutOptions options;
   if (directive == "COPY") {
     options.content_type = from.content_type;
+    options.headers = from.headers;
     options.user_metadata = from.user_metadata;
   } else {
     auto replaced = PutOptionsFrom(request);

@@ -6,6 +6,7 @@
 
 #include "strata/base/clock.h"
 #include "strata/base/ids.h"
+#include "strata/objects/names.h"
 #include "strata/server/s3_response.h"
 
 namespace strata::server {
@@ -52,6 +53,29 @@ void S3Gateway::Handle(HttpExchange& exchange) {
                exchange.headers_sent() ? "sent" : "none", NowMillis() - started, request.request_id);
 }
 
+namespace {
+
+// Query parameters that select an operation rather than qualify one (the S3
+// API's sub-resources). Anything else (prefix, max-keys, x-id, X-Amz-*,
+// response-*) leaves the operation as the method and path choose it.
+constexpr std::string_view kSubresources[] = {
+    "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption", "intelligent-tiering",
+    "inventory", "legal-hold", "lifecycle", "location", "logging", "metadataConfiguration", "metrics",
+    "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+    "renameObject", "replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
+    "torrent", "uploadId", "uploads", "versioning", "versions", "website"};
+
+std::string Subresource(const S3Request& request) {
+  for (const auto& param : request.query) {
+    for (std::string_view known : kSubresources) {
+      if (param.name == known) return param.name;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 void S3Gateway::Dispatch(S3Request& request) {
   HttpExchange& exchange = *request.exchange;
   const std::string& target = exchange.target();
@@ -71,79 +95,107 @@ void S3Gateway::Dispatch(S3Request& request) {
   if (!bucket.ok() || !key.ok()) return fail(S3Error::InvalidArgument("malformed percent-encoding in " + raw_path));
   request.bucket = std::move(*bucket);
   request.key = std::move(*key);
+  if (!IsValidUtf8(request.key)) {
+    return fail(S3Error::Make(400, "InvalidURI", "Couldn't parse the specified URI."));
+  }
 
   const std::string& method = exchange.method();
   if (method == "OPTIONS") return SendPreflight(request, config_.server);
   if (auto error = Authenticate(request)) return fail(*error);
 
+  const std::string sub = Subresource(request);
+  auto unsupported = [&] {
+    return fail(S3Error::NotImplemented(method + " ?" + sub + " is not supported"));
+  };
   if (request.bucket.empty()) {
-    if (method == "GET") return ListBuckets(request);
+    if (method == "GET" && sub.empty()) return ListBuckets(request);
     return fail(S3Error::Make(405, "MethodNotAllowed", "the service supports only GET"));
   }
   if (request.key.empty()) {
     if (method == "GET") {
-      if (request.HasQuery("location")) return GetBucketLocation(request);
-      if (request.HasQuery("acl")) return GetBucketAcl(request);
-      if (request.HasQuery("versioning")) return GetBucketVersioning(request);
-      if (request.HasQuery("versions")) return ListObjectVersions(request);
-      if (request.HasQuery("uploads")) return ListMultipartUploads(request);
-      for (const char* unsupported : {"policy", "cors", "lifecycle", "tagging", "encryption", "replication", "website",
-                                      "logging", "notification", "object-lock", "ownershipControls"}) {
-        if (request.HasQuery(unsupported)) {
-          return fail(S3Error::NotImplemented(std::string("bucket ") + unsupported + " configuration is not supported"));
-        }
+      if (sub.empty()) {
+        auto list_type = request.Query("list-type");
+        return ListObjects(request, list_type && *list_type == "2" ? 2 : 1);
       }
-      auto list_type = request.Query("list-type");
-      if (list_type && *list_type == "2") return ListObjects(request, 2);
-      return ListObjects(request, 1);
+      if (sub == "location") return GetBucketLocation(request);
+      if (sub == "acl") return GetBucketAcl(request);
+      if (sub == "versioning") return GetBucketVersioning(request);
+      if (sub == "versions") return ListObjectVersions(request);
+      if (sub == "uploads") return ListMultipartUploads(request);
+      if (auto unset = UnsetBucketConfiguration(request, sub)) return fail(*unset);
+      return unsupported();
     }
     if (method == "PUT") {
-      if (request.HasQuery("acl")) return PutBucketAcl(request);
-      if (!request.query.empty()) {
-        return fail(S3Error::NotImplemented("bucket subresource ?" + request.query.front().name + " is not supported"));
-      }
-      return CreateBucket(request);
+      if (sub.empty()) return CreateBucket(request);
+      if (sub == "acl") return PutBucketAcl(request);
+      return unsupported();
     }
     if (method == "DELETE") {
-      if (!request.query.empty()) {
-        return fail(S3Error::NotImplemented("bucket subresource ?" + request.query.front().name + " is not supported"));
+      if (sub.empty()) return DeleteBucket(request);
+      if (auto unset = UnsetBucketConfiguration(request, sub)) {
+        // Deleting a configuration the bucket does not have leaves it without one.
+        if (unset->http_status == 404 && unset->code != "NoSuchBucket") return SendEmpty(request, config_.server, 204);
+        return fail(*unset);
       }
-      return DeleteBucket(request);
+      return unsupported();
     }
     if (method == "HEAD") return HeadBucket(request);
-    if (method == "POST" && request.HasQuery("delete")) return DeleteObjects(request);
+    if (method == "POST" && sub == "delete") return DeleteObjects(request);
+    if (method == "POST") return unsupported();
     return fail(S3Error::Make(405, "MethodNotAllowed", method + " is not allowed on a bucket"));
   }
   if (method == "PUT") {
-    if (request.HasQuery("uploadId") || request.HasQuery("partNumber")) {
+    if (sub == "uploadId") {
       if (request.header("x-amz-copy-source")) return UploadPartCopy(request);
       return UploadPart(request);
     }
-    if (request.HasQuery("acl") || request.HasQuery("tagging") || request.HasQuery("retention") ||
-        request.HasQuery("legal-hold")) {
-      return fail(S3Error::NotImplemented("object subresource ?" + request.query.front().name + " is not supported"));
-    }
+    if (!sub.empty()) return unsupported();
     if (request.header("x-amz-copy-source")) return CopyObject(request);
     return PutObject(request);
   }
   if (method == "GET" || method == "HEAD") {
-    if (request.HasQuery("uploadId") && method == "GET") return ListParts(request);
-    if (request.HasQuery("acl") && method == "GET") return GetObjectAcl(request);
-    if (request.HasQuery("tagging") || request.HasQuery("attributes") || request.HasQuery("torrent")) {
-      return fail(S3Error::NotImplemented("object subresource ?" + request.query.front().name + " is not supported"));
-    }
-    return GetObject(request, method == "HEAD");
+    if (sub.empty()) return GetObject(request, method == "HEAD");
+    if (method == "GET" && sub == "uploadId") return ListParts(request);
+    if (method == "GET" && sub == "acl") return GetObjectAcl(request);
+    return unsupported();
   }
   if (method == "DELETE") {
-    if (request.HasQuery("uploadId")) return AbortMultipartUpload(request);
-    return DeleteObject(request);
+    if (sub.empty()) return DeleteObject(request);
+    if (sub == "uploadId") return AbortMultipartUpload(request);
+    return unsupported();
   }
   if (method == "POST") {
-    if (request.HasQuery("uploads")) return CreateMultipartUpload(request);
-    if (request.HasQuery("uploadId")) return CompleteMultipartUpload(request);
-    return fail(S3Error::NotImplemented("POST on an object needs ?uploads or ?uploadId"));
+    if (sub == "uploads") return CreateMultipartUpload(request);
+    if (sub == "uploadId") return CompleteMultipartUpload(request);
+    if (sub == "select") return fail(S3Error::NotImplemented("S3 Select is not supported yet"));
+    return unsupported();
   }
   return fail(S3Error::Make(405, "MethodNotAllowed", method + " is not allowed on an object"));
+}
+
+// Bucket configurations Strata does not keep: reading one answers as S3 does
+// for a bucket that has none (404 with the configuration's own code), so
+// clients that probe them carry on.
+http::S3Check S3Gateway::UnsetBucketConfiguration(const S3Request& request, const std::string& sub) {
+  static constexpr std::pair<const char*, const char*> kUnset[] = {
+      {"policy", "NoSuchBucketPolicy"},
+      {"cors", "NoSuchCORSConfiguration"},
+      {"lifecycle", "NoSuchLifecycleConfiguration"},
+      {"tagging", "NoSuchTagSet"},
+      {"encryption", "ServerSideEncryptionConfigurationNotFoundError"},
+      {"replication", "ReplicationConfigurationNotFoundError"},
+      {"website", "NoSuchWebsiteConfiguration"},
+      {"object-lock", "ObjectLockConfigurationNotFoundError"},
+      {"ownershipControls", "OwnershipControlsNotFoundError"},
+      {"publicAccessBlock", "NoSuchPublicAccessBlockConfiguration"},
+  };
+  for (const auto& [name, code] : kUnset) {
+    if (sub != name) continue;
+    auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/request.method() != "GET");
+    if (!bucket.ok()) return bucket.error();
+    return S3Error::Make(404, code, std::string("bucket ") + request.bucket + " has no " + name + " configuration");
+  }
+  return std::nullopt;
 }
 
 http::S3Check S3Gateway::Authenticate(S3Request& request) {
@@ -178,6 +230,10 @@ http::S3Result<BucketRecord> S3Gateway::AuthorizeBucket(const S3Request& request
   if (!record.ok()) {
     if (record.status().IsNotFound()) return S3Error::Make(404, "NoSuchBucket", "bucket " + bucket + " does not exist");
     return S3Error::FromStatus(record.status());
+  }
+  if (auto expected = request.header("x-amz-expected-bucket-owner")) {
+    std::string owner = record->owner.empty() ? credentials_.front().user : record->owner;
+    if (*expected != owner) return S3Error::AccessDenied("bucket " + bucket + " is not owned by " + std::string(*expected));
   }
   if (request.user == nullptr) {
     if (!write && record->public_read) return std::move(*record);

@@ -6,7 +6,10 @@
 // every bucket. Thread-safe: one instance serves all connections.
 #pragma once
 
+#include <deque>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +58,9 @@ class S3Gateway final : public HttpHandler {
   // Routing and access.
   void Dispatch(S3Request& request);
   http::S3Check Authenticate(S3Request& request);
+  // For a bucket configuration Strata does not keep (?policy, ?cors, ...):
+  // S3's 404 for a bucket without one; nullopt for other sub-resources.
+  http::S3Check UnsetBucketConfiguration(const S3Request& request, const std::string& sub);
   // Loads the bucket and checks that the request's user may read or write it.
   http::S3Result<BucketRecord> AuthorizeBucket(const S3Request& request, const std::string& bucket, bool write);
 
@@ -94,9 +100,26 @@ class S3Gateway final : public HttpHandler {
   // The upload named by ?uploadId, once the caller may read or write its bucket.
   http::S3Result<MultipartUpload> FindUpload(const S3Request& request, bool write);
 
+  // Uploads completed recently, so that a client repeating a completion
+  // whose answer it lost gets the same answer (S3 does the same) instead of
+  // NoSuchUpload. Kept in memory, the most recent kRememberedCompletions.
+  struct CompletedUpload {
+    std::string bucket;
+    std::string key;
+    std::string version_id;
+    std::string etag;
+    std::map<std::string, std::string> checksums;
+  };
+  void RememberCompletion(const std::string& upload_id, const ObjectRecord& object);
+  std::optional<CompletedUpload> RecentCompletion(const std::string& upload_id);
+  void SendCompletion(S3Request& request, const std::string& etag, const std::map<std::string, std::string>& checksums);
+
   ObjectStore& store_;
   StoreConfig config_;
   std::vector<http::Credentials> credentials_;  // config_.users, in order
+  std::mutex completed_mu_;
+  std::map<std::string, CompletedUpload> completed_;  // by upload id
+  std::deque<std::string> completed_order_;           // oldest first
 };
 
 }  // namespace strata::server

@@ -19,6 +19,7 @@ namespace {
 
 constexpr size_t kCompleteBodyLimit = 4 << 20;  // 10,000 parts with checksums
 constexpr int kMaxListed = 1000;
+constexpr size_t kRememberedCompletions = 10000;
 
 // A count from the query: nullopt when absent, low - 1 when it is not a
 // number in [low, high] (callers refuse that).
@@ -72,6 +73,7 @@ void S3Gateway::CreateMultipartUpload(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
+  if (auto error = CheckWriteHeaders(request)) return fail(*error);
   auto options = PutOptionsFrom(request);
   if (!options.ok()) return fail(options.error());
   std::string algorithm;
@@ -137,8 +139,19 @@ void S3Gateway::UploadPartCopy(S3Request& request) {
 void S3Gateway::CompleteMultipartUpload(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto upload = FindUpload(request, /*write=*/true);
-  if (!upload.ok()) return fail(upload.error());
-  auto body = ReadSmallBody(*request.exchange, request.auth, kCompleteBodyLimit);
+  if (!upload.ok()) {
+    // A repeated completion of an upload that made the current version.
+    auto done = RecentCompletion(request.Query("uploadId").value_or(""));
+    if (upload.error().code == "NoSuchUpload" && done && done->bucket == request.bucket && done->key == request.key) {
+      auto current = store_.Head(request.bucket, request.key);
+      if (current.ok() && current->version_id == done->version_id) {
+        return SendCompletion(request, done->etag, done->checksums);
+      }
+    }
+    return fail(upload.error());
+  }
+  // x-amz-checksum-* here describe the whole object, not this XML body.
+  auto body = ReadSmallBody(*request.exchange, request.auth, kCompleteBodyLimit, /*body_checksums=*/false);
   if (!body.ok()) return fail(body.error());
   auto listed = http::ParseCompleteMultipartUpload(*body);
   if (!listed.ok()) return fail(listed.error());
@@ -149,13 +162,37 @@ void S3Gateway::CompleteMultipartUpload(S3Request& request) {
     }
     parts.push_back(CompletePart{part.part_number, part.etag});
   }
+  if (auto error = CheckWriteConditions(store_, request)) return fail(*error);
   auto object = store_.CompleteMultipartUpload(*upload, parts);
   if (!object.ok()) return fail(MultipartError(object.status()));
+  RememberCompletion(upload->upload_id, *object);
+  SendCompletion(request, object->etag, object->checksums);
+}
+
+void S3Gateway::SendCompletion(S3Request& request, const std::string& etag,
+                               const std::map<std::string, std::string>& checksums) {
   XmlWriter xml("CompleteMultipartUploadResult");
   xml.Element("Location", "/" + request.bucket + "/" + request.key);
-  xml.Element("Bucket", request.bucket).Element("Key", request.key).Element("ETag", QuotedEtag(object->etag));
-  for (const auto& [algorithm, value] : object->checksums) xml.Element("Checksum" + algorithm, value);
+  xml.Element("Bucket", request.bucket).Element("Key", request.key).Element("ETag", QuotedEtag(etag));
+  for (const auto& [algorithm, value] : checksums) xml.Element("Checksum" + algorithm, value);
   SendXml(request, config_.server, 200, xml.Finish());
+}
+
+void S3Gateway::RememberCompletion(const std::string& upload_id, const ObjectRecord& object) {
+  std::lock_guard lock(completed_mu_);
+  completed_[upload_id] = CompletedUpload{object.bucket, object.key, object.version_id, object.etag, object.checksums};
+  completed_order_.push_back(upload_id);
+  while (completed_order_.size() > kRememberedCompletions) {
+    completed_.erase(completed_order_.front());
+    completed_order_.pop_front();
+  }
+}
+
+std::optional<S3Gateway::CompletedUpload> S3Gateway::RecentCompletion(const std::string& upload_id) {
+  std::lock_guard lock(completed_mu_);
+  auto found = completed_.find(upload_id);
+  if (found == completed_.end()) return std::nullopt;
+  return found->second;
 }
 
 void S3Gateway::AbortMultipartUpload(S3Request& request) {

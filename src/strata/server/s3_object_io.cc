@@ -19,6 +19,24 @@ http::S3Result<PutOptions> PutOptionsFrom(const S3Request& request) {
   PutOptions options;
   // S3 labels objects uploaded without a type this way.
   options.content_type = std::string(request.header("content-type").value_or("binary/octet-stream"));
+  // The system headers S3 keeps. aws-chunked is how this upload travels,
+  // not how the object is encoded, so it is dropped from Content-Encoding.
+  for (std::string_view name : {"cache-control", "content-disposition", "content-language", "expires"}) {
+    if (auto value = request.header(name)) options.headers[std::string(name)] = std::string(*value);
+  }
+  if (auto encoding = request.header("content-encoding")) {
+    std::string kept;
+    for (std::string_view rest = *encoding; !rest.empty();) {
+      size_t comma = rest.find(',');
+      std::string_view token = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+      if (token.empty() || token == "aws-chunked") continue;
+      kept += (kept.empty() ? "" : ",") + std::string(token);
+    }
+    if (!kept.empty()) options.headers["content-encoding"] = kept;
+  }
   size_t metadata_size = 0;
   for (const auto& [name, value] : request.exchange->headers()) {
     if (!name.starts_with("x-amz-meta-")) continue;
@@ -31,6 +49,55 @@ http::S3Result<PutOptions> PutOptionsFrom(const S3Request& request) {
                                                       " bytes; at most " + std::to_string(kMaxUserMetadata) + " are allowed");
   }
   return options;
+}
+
+http::S3Check CheckWriteHeaders(const S3Request& request) {
+  if (auto acl = request.header("x-amz-acl")) {
+    // An object has its bucket's access; these ask for nothing more.
+    if (*acl != "private" && *acl != "bucket-owner-full-control" && *acl != "bucket-owner-read") {
+      for (std::string_view known : {"public-read", "public-read-write", "authenticated-read", "aws-exec-read"}) {
+        if (*acl == known) {
+          return S3Error::NotImplemented("object ACLs are not supported: objects have their bucket's access (x-amz-acl " +
+                                         std::string(*acl) + ")");
+        }
+      }
+      return S3Error::InvalidArgument("unknown canned ACL '" + std::string(*acl) + "'");
+    }
+  }
+  if (auto storage_class = request.header("x-amz-storage-class"); storage_class && *storage_class != "STANDARD") {
+    return S3Error::Make(400, "InvalidStorageClass",
+                         "Strata has one storage class, STANDARD, not " + std::string(*storage_class));
+  }
+  for (const auto& [name, value] : request.exchange->headers()) {
+    if (name.starts_with("x-amz-grant-") || name.starts_with("x-amz-object-lock-") || name == "x-amz-tagging" ||
+        name.starts_with("x-amz-server-side-encryption") || name == "x-amz-website-redirect-location") {
+      return S3Error::NotImplemented(name + " is not supported");
+    }
+  }
+  return std::nullopt;
+}
+
+http::S3Check CheckWriteConditions(ObjectStore& store, const S3Request& request) {
+  auto if_none_match = request.header("if-none-match");
+  auto if_match = request.header("if-match");
+  if (!if_none_match && !if_match) return std::nullopt;
+  if (if_none_match && *if_none_match != "*") {
+    return S3Error::NotImplemented("If-None-Match on a write supports only *");
+  }
+  auto current = store.Head(request.bucket, request.key);
+  if (!current.ok() && !current.status().IsNotFound()) return S3Error::FromStatus(current.status());
+  if (if_none_match && current.ok()) {
+    return S3Error::Make(412, "PreconditionFailed", "object " + request.key + " already exists (If-None-Match: *)");
+  }
+  if (if_match) {
+    if (!current.ok()) return S3Error::Make(404, "NoSuchKey", "no object " + request.key + " to match (If-Match)");
+    Conditions conditions;
+    conditions.if_match = *if_match;
+    if (EvaluateConditions(conditions, current->etag, current->modified_ms) != ConditionOutcome::kProceed) {
+      return S3Error::Make(412, "PreconditionFailed", "the ETag of " + request.key + " does not match If-Match");
+    }
+  }
+  return std::nullopt;
 }
 
 S3Error KeyError(const Status& status) {

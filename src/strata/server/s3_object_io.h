@@ -17,10 +17,12 @@
 
 namespace strata::server {
 
-// Content-Type and x-amz-meta-* of a request (MetadataTooLarge past 2 KB).
+// Content-Type, the system headers S3 keeps (Cache-Control,
+// Content-Disposition, Content-Encoding, Content-Language, Expires) and
+// x-amz-meta-* of a request (MetadataTooLarge past 2 KB).
 http::S3Result<PutOptions> PutOptionsFrom(const S3Request& request);
 
-// ETag, Last-Modified, Content-Type and user metadata of an object.
+// ETag, Last-Modified, Content-Type, system headers and user metadata of an object.
 HeaderList ObjectHeaders(const ObjectRecord& record);
 
 // A store error on opening a writer: bad keys become KeyTooLongError or
@@ -34,6 +36,19 @@ http::S3Error NoSuchKeyOr(const Status& status, const S3Request& request);
 // The byte range of part `part_number` (text from ?partNumber=) of an
 // object; a single-part object has one part, itself.
 http::S3Result<ByteRange> PartRange(const ObjectRecord& record, const std::string& part_number);
+
+// Refuses the headers of an object write that ask for what Strata does not
+// do, rather than dropping them: object ACLs that differ from the bucket's,
+// grants, tagging, object lock, storage classes other than STANDARD,
+// server-side encryption, website redirects.
+http::S3Check CheckWriteHeaders(const S3Request& request);
+
+// The conditional-write headers of PutObject and CompleteMultipartUpload:
+// If-None-Match: * (the key must not exist) and If-Match: "<etag>" (the
+// current version must have it). 412 PreconditionFailed otherwise. The check
+// reads the current version, so a write racing on the same key between the
+// check and the commit is not caught.
+http::S3Check CheckWriteConditions(ObjectStore& store, const S3Request& request);
 
 // Streams a request payload into an ObjectWriter or PartWriter, with the
 // Content-MD5 check and the verified checksums handed to the writer.

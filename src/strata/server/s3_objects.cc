@@ -39,6 +39,7 @@ HeaderList ObjectHeaders(const ObjectRecord& record) {
       {"accept-ranges", "bytes"},
       {"content-type", record.content_type},
   };
+  for (const auto& [name, value] : record.headers) headers.emplace_back(name, value);
   for (const auto& [name, value] : record.user_metadata) headers.emplace_back("x-amz-meta-" + name, value);
   return headers;
 }
@@ -47,16 +48,17 @@ void S3Gateway::PutObject(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
+  if (auto error = CheckWriteHeaders(request)) return fail(*error);
+  if (auto error = CheckWriteConditions(store_, request)) return fail(*error);
   auto options = PutOptionsFrom(request);
   if (!options.ok()) return fail(options.error());
   PayloadReader payload(*request.exchange, request.auth);
   if (auto error = payload.Start()) return fail(*error);
-  if (!payload.declared_size() && !request.exchange->content_length()) {
-    // A plain chunked body: accepted, since the store streams anyway.
-  }
   auto writer = store_.NewObject(request.bucket, request.key, *options);
   if (!writer.ok()) return fail(KeyError(writer.status()));
   if (auto error = StreamPayload(payload, **writer)) return fail(*error);
+  // Again: another write may have landed while the body streamed in.
+  if (auto error = CheckWriteConditions(store_, request)) return fail(*error);
   auto committed = (*writer)->Commit();
   if (!committed.ok()) return fail(CommitError(committed.status()));
   HeaderList headers = {{"etag", QuotedEtag(committed->etag)}};

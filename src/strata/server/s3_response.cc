@@ -77,7 +77,12 @@ void SendEmpty(S3Request& request, const ServerConfig& server, int status, Heade
 void SendPreflight(S3Request& request, const ServerConfig& server) {
   auto origin = AllowedOrigin(request, server);
   auto method = request.header("access-control-request-method");
-  if (!origin || !method) {
+  if (!request.header("origin") || !method) {
+    SendError(request, server,
+              http::S3Error::InvalidRequest("a CORS preflight needs Origin and Access-Control-Request-Method"));
+    return;
+  }
+  if (!origin) {
     SendError(request, server,
               http::S3Error::Make(403, "AccessForbidden", "CORSResponse: this CORS request is not allowed"));
     return;
@@ -92,16 +97,20 @@ void SendPreflight(S3Request& request, const ServerConfig& server) {
 }
 
 std::string AclDocument(const std::string& owner, bool public_read) {
-  http::XmlWriter xml("AccessControlPolicy");
-  xml.Open("Owner").Element("ID", owner).Element("DisplayName", owner).Close();
-  xml.Open("AccessControlList");
-  xml.Open("Grant").Open("Grantee").Element("ID", owner).Element("DisplayName", owner).Close();
-  xml.Element("Permission", "FULL_CONTROL").Close();
+  // Grantees carry their xsi:type, which clients need to read a grant and to
+  // send it back; XmlWriter has no attributes, so this document is spelled out.
+  const std::string who = http::XmlEscape(owner);
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                    "<Owner><ID>" + who + "</ID><DisplayName>" + who + "</DisplayName></Owner><AccessControlList>"
+                    "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">"
+                    "<ID>" + who + "</ID><DisplayName>" + who + "</DisplayName></Grantee>"
+                    "<Permission>FULL_CONTROL</Permission></Grant>";
   if (public_read) {
-    xml.Open("Grant").Open("Grantee").Element("URI", "http://acs.amazonaws.com/groups/global/AllUsers").Close();
-    xml.Element("Permission", "READ").Close();
+    xml += "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\">"
+           "<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant>";
   }
-  return xml.Finish();
+  return xml + "</AccessControlList></AccessControlPolicy>";
 }
 
 std::string QuotedEtag(const std::string& etag) { return "\"" + etag + "\""; }
