@@ -75,6 +75,29 @@ tmp="$(count_tmp "$WORK/store/drives")"
 check "kill -9 mid-upload: nothing visible, nothing left behind after restart"
 stop_server
 
+# ---------------------------------------------------------------- abandoned uploads
+start_server "$WORK/store"
+[[ "$(req POST '/data/abandoned.bin?uploads')" == 200 ]] || fail "create upload: $(cat resp)"
+upload="$(sed -n 's:.*<UploadId>\([^<]*\)</UploadId>.*:\1:p' resp)"
+random_file part.bin $((1 << 20))
+[[ "$(req PUT "/data/abandoned.bin?partNumber=1&uploadId=$upload" --body part.bin)" == 200 ]] || fail "upload part"
+blocks_with_part="$(count_blocks "$WORK/store/drives")"
+stop_server
+# Expire uploads after a second; the server's upkeep runs when it starts.
+sed -i 's/^multipart_expiry_seconds = .*/multipart_expiry_seconds = 1/' "$WORK/store/strata.toml"
+grep -q '^multipart_expiry_seconds = 1$' "$WORK/store/strata.toml" || fail "no multipart_expiry_seconds in strata.toml"
+sleep 1.5
+start_server "$WORK/store"
+for _ in $(seq 1 50); do
+  [[ "$(req GET '/data?uploads')" == 200 ]] && ! grep -q "<UploadId>" resp && break
+  sleep 0.1
+done
+grep -q "<UploadId>" resp && fail "the abandoned upload is still listed: $(cat resp)"
+blocks_now="$(count_blocks "$WORK/store/drives")"
+(( blocks_now < blocks_with_part )) || fail "the abandoned part's blocks remain ($blocks_now, were $blocks_with_part)"
+stop_server
+check "an upload older than multipart_expiry_seconds is aborted and its part's blocks removed"
+
 # ---------------------------------------------------------------- TLS
 openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
