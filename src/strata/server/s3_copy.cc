@@ -1,6 +1,7 @@
 // CopyObject (x-amz-metadata-directive COPY or REPLACE, copy-source
-// conditions) and GetObjectAcl. The copy streams the source through the
-// gateway into a new object, so the source may be read while it is copied.
+// conditions), GetObjectAcl, and PutObjectAcl (canned ACLs that give no more
+// than the bucket's). The copy streams the source through the gateway into a
+// new object, so the source may be read while it is copied.
 #include "strata/http/s3_xml.h"
 #include "strata/server/s3_gateway.h"
 #include "strata/server/s3_object_io.h"
@@ -31,7 +32,7 @@ void S3Gateway::CopyObject(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
-  if (auto error = CheckWriteHeaders(request)) return fail(*error);
+  if (auto error = CheckWriteHeaders(request, *bucket)) return fail(*error);
   std::string directive(request.header("x-amz-metadata-directive").value_or("COPY"));
   if (directive != "COPY" && directive != "REPLACE") {
     return fail(S3Error::InvalidArgument("x-amz-metadata-directive must be COPY or REPLACE, not " + directive));
@@ -77,6 +78,20 @@ void S3Gateway::GetObjectAcl(S3Request& request) {
   // public-read bucket lets everyone read.
   std::string owner = bucket->owner.empty() ? credentials_.front().user : bucket->owner;
   SendXml(request, config_.server, 200, AclDocument(owner, bucket->public_read));
+}
+
+void S3Gateway::PutObjectAcl(S3Request& request) {
+  auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
+  auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
+  if (!bucket.ok()) return fail(bucket.error());
+  auto record = store_.Head(request.bucket, request.key);
+  if (!record.ok()) return fail(NoSuchKeyOr(record.status(), request));
+  if (!request.header("x-amz-acl")) {
+    return fail(S3Error::NotImplemented("only canned ACLs (x-amz-acl) are supported on objects"));
+  }
+  // Nothing to store: an accepted ACL is the one the object already has.
+  if (auto error = CheckObjectAcl(request, *bucket)) return fail(*error);
+  SendEmpty(request, config_.server, 200);
 }
 
 }  // namespace strata::server

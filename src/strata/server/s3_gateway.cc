@@ -149,6 +149,7 @@ void S3Gateway::Dispatch(S3Request& request) {
       if (request.header("x-amz-copy-source")) return UploadPartCopy(request);
       return UploadPart(request);
     }
+    if (sub == "acl") return PutObjectAcl(request);
     if (!sub.empty()) return unsupported();
     if (request.header("x-amz-copy-source")) return CopyObject(request);
     return PutObject(request);

@@ -83,6 +83,7 @@ class S3Gateway final : public HttpHandler {
   // and the x-amz-copy-source-if-* conditions hold.
   http::S3Result<std::unique_ptr<ObjectReader>> OpenCopySource(const S3Request& request);
   void GetObjectAcl(S3Request& request);
+  void PutObjectAcl(S3Request& request);
 
   // Listing (s3_listing.cc).
   void ListObjects(S3Request& request, int version);

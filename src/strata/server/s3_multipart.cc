@@ -73,7 +73,7 @@ void S3Gateway::CreateMultipartUpload(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
-  if (auto error = CheckWriteHeaders(request)) return fail(*error);
+  if (auto error = CheckWriteHeaders(request, *bucket)) return fail(*error);
   auto options = PutOptionsFrom(request);
   if (!options.ok()) return fail(options.error());
   std::string algorithm;

@@ -51,10 +51,12 @@ http::S3Result<PutOptions> PutOptionsFrom(const S3Request& request) {
   return options;
 }
 
-http::S3Check CheckWriteHeaders(const S3Request& request) {
+http::S3Check CheckObjectAcl(const S3Request& request, const BucketRecord& bucket) {
   if (auto acl = request.header("x-amz-acl")) {
     // An object has its bucket's access; these ask for nothing more.
-    if (*acl != "private" && *acl != "bucket-owner-full-control" && *acl != "bucket-owner-read") {
+    bool as_bucket = *acl == "private" || *acl == "bucket-owner-full-control" || *acl == "bucket-owner-read" ||
+                     (*acl == "public-read" && bucket.public_read);
+    if (!as_bucket) {
       for (std::string_view known : {"public-read", "public-read-write", "authenticated-read", "aws-exec-read"}) {
         if (*acl == known) {
           return S3Error::NotImplemented("object ACLs are not supported: objects have their bucket's access (x-amz-acl " +
@@ -64,6 +66,11 @@ http::S3Check CheckWriteHeaders(const S3Request& request) {
       return S3Error::InvalidArgument("unknown canned ACL '" + std::string(*acl) + "'");
     }
   }
+  return std::nullopt;
+}
+
+http::S3Check CheckWriteHeaders(const S3Request& request, const BucketRecord& bucket) {
+  if (auto error = CheckObjectAcl(request, bucket)) return error;
   if (auto storage_class = request.header("x-amz-storage-class"); storage_class && *storage_class != "STANDARD") {
     return S3Error::Make(400, "InvalidStorageClass",
                          "Strata has one storage class, STANDARD, not " + std::string(*storage_class));
@@ -81,21 +88,19 @@ http::S3Check CheckWriteConditions(ObjectStore& store, const S3Request& request)
   auto if_none_match = request.header("if-none-match");
   auto if_match = request.header("if-match");
   if (!if_none_match && !if_match) return std::nullopt;
-  if (if_none_match && *if_none_match != "*") {
-    return S3Error::NotImplemented("If-None-Match on a write supports only *");
-  }
   auto current = store.Head(request.bucket, request.key);
-  if (!current.ok() && !current.status().IsNotFound()) return S3Error::FromStatus(current.status());
-  if (if_none_match && current.ok()) {
-    return S3Error::Make(412, "PreconditionFailed", "object " + request.key + " already exists (If-None-Match: *)");
+  if (!current.ok()) {
+    if (!current.status().IsNotFound()) return S3Error::FromStatus(current.status());
+    // Nothing there: If-Match cannot hold; If-None-Match always does.
+    if (if_match) return S3Error::Make(404, "NoSuchKey", "no object " + request.key + " to match (If-Match)");
+    return std::nullopt;
   }
-  if (if_match) {
-    if (!current.ok()) return S3Error::Make(404, "NoSuchKey", "no object " + request.key + " to match (If-Match)");
-    Conditions conditions;
-    conditions.if_match = *if_match;
-    if (EvaluateConditions(conditions, current->etag, current->modified_ms) != ConditionOutcome::kProceed) {
-      return S3Error::Make(412, "PreconditionFailed", "the ETag of " + request.key + " does not match If-Match");
-    }
+  Conditions conditions;
+  conditions.if_match = if_match;
+  conditions.if_none_match = if_none_match;
+  // For a write, "not modified" is a failed precondition too.
+  if (EvaluateConditions(conditions, current->etag, current->modified_ms) != ConditionOutcome::kProceed) {
+    return S3Error::Make(412, "PreconditionFailed", "the conditions on writing " + request.key + " did not hold");
   }
   return std::nullopt;
 }

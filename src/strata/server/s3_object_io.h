@@ -37,15 +37,21 @@ http::S3Error NoSuchKeyOr(const Status& status, const S3Request& request);
 // object; a single-part object has one part, itself.
 http::S3Result<ByteRange> PartRange(const ObjectRecord& record, const std::string& part_number);
 
+// A canned object ACL (x-amz-acl) is accepted when it gives no more than
+// the bucket does (objects have their bucket's access): private and
+// bucket-owner-*, and public-read in a public-read bucket.
+http::S3Check CheckObjectAcl(const S3Request& request, const BucketRecord& bucket);
+
 // Refuses the headers of an object write that ask for what Strata does not
-// do, rather than dropping them: object ACLs that differ from the bucket's,
-// grants, tagging, object lock, storage classes other than STANDARD,
-// server-side encryption, website redirects.
-http::S3Check CheckWriteHeaders(const S3Request& request);
+// do, rather than dropping them: object ACLs beyond the bucket's, grants,
+// tagging, object lock, storage classes other than STANDARD, server-side
+// encryption, website redirects.
+http::S3Check CheckWriteHeaders(const S3Request& request, const BucketRecord& bucket);
 
 // The conditional-write headers of PutObject and CompleteMultipartUpload:
-// If-None-Match: * (the key must not exist) and If-Match: "<etag>" (the
-// current version must have it). 412 PreconditionFailed otherwise. The check
+// If-None-Match ("*": the key must not exist; ETags: the current version must
+// have none of them) and If-Match ("*" or ETags: the current version must
+// exist, NoSuchKey otherwise, and match). 412 PreconditionFailed otherwise. The check
 // reads the current version, so a write racing on the same key between the
 // check and the commit is not caught.
 http::S3Check CheckWriteConditions(ObjectStore& store, const S3Request& request);

@@ -48,7 +48,7 @@ void S3Gateway::PutObject(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/true);
   if (!bucket.ok()) return fail(bucket.error());
-  if (auto error = CheckWriteHeaders(request)) return fail(*error);
+  if (auto error = CheckWriteHeaders(request, *bucket)) return fail(*error);
   if (auto error = CheckWriteConditions(store_, request)) return fail(*error);
   auto options = PutOptionsFrom(request);
   if (!options.ok()) return fail(options.error());
