@@ -16,8 +16,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -28,233 +26,25 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/verb.hpp>
 
 #include "bench_util.h"
+#include "s3_bench_client.h"
 #include "strata/base/byte_size.h"
-#include "strata/http/sigv4.h"
 
 namespace strata::bench {
 namespace {
 
 namespace beast = boost::beast;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 constexpr uint64_t kGiB = uint64_t{1} << 30;
-constexpr size_t kChunk = size_t{1} << 20;  // PUT bodies are sent, and GET bodies read, 1 MiB at a time
-constexpr double kGetGoal = 0.7;            // GET >= 0.7x nginx
-constexpr double kPutGoal = 0.6;            // PUT >= 0.6x nginx x k/(k+m)
-constexpr double kFairnessGoal = 0.10;      // every client within 10% of the mean
+constexpr double kGetGoal = 0.7;        // GET >= 0.7x nginx
+constexpr double kPutGoal = 0.6;        // PUT >= 0.6x nginx x k/(k+m)
+constexpr double kFairnessGoal = 0.10;  // every client within 10% of the mean
 constexpr int kDataUnits = 4, kParityUnits = 2;
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "strata_s3_bench: %s\n", what.c_str());
-  std::fflush(stderr);
-  std::_Exit(1);  // other client threads may still be running
-}
-
 void Progress(const std::string& what) { std::fprintf(stderr, "  .. %s\n", what.c_str()); }
-
-// ---------------------------------------------------------------- servers and connections
-
-// One of the two servers measured.
-struct Server {
-  std::string name;  // "Strata", "nginx"
-  std::string host;
-  uint16_t port = 0;
-  bool sign = false;  // SigV4 (Strata) or no authentication (nginx)
-  http::Credentials credentials;
-  std::string region = "us-east-1";
-  pid_t pid = 0;  // Strata's process, nginx's master (its workers are its children)
-};
-
-// Where client `client` keeps object `n` of a phase; the same path on both
-// servers (nginx creates the directories on PUT).
-std::string ObjectPath(const std::string& bucket, const std::string& phase, int client, int64_t n = -1) {
-  std::string path = "/" + bucket + "/" + phase + "/c" + std::to_string(client);
-  if (n >= 0) path += "/" + std::to_string(n);
-  return path;
-}
-
-// The content of uploads: a 1 MiB block of random bytes per client, with the
-// chunk number stamped at its start before each chunk is sent, so no two
-// chunks of a stream are alike and nothing large is ever held in memory.
-class Generator {
- public:
-  explicit Generator(uint64_t seed) : block_(kChunk) {
-    std::mt19937_64 random(seed);
-    for (size_t i = 0; i < block_.size(); i += 8) {
-      const uint64_t v = random();
-      std::memcpy(block_.data() + i, &v, std::min<size_t>(8, block_.size() - i));
-    }
-  }
-  const char* Next() {
-    ++index_;
-    std::memcpy(block_.data(), &index_, sizeof(index_));
-    return block_.data();
-  }
-
- private:
-  std::vector<char> block_;
-  uint64_t index_ = 0;
-};
-
-// One client's keep-alive connection; reconnects when the server closed it.
-// Any unexpected answer ends the program with the status and body.
-class Connection {
- public:
-  explicit Connection(const Server& server) : server_(server), stream_(io_) {
-    host_header_ = server.host + ":" + std::to_string(server.port);
-  }
-
-  void Connect() {
-    if (connected_) return;
-    beast::error_code ec;
-    stream_.socket().connect(tcp::endpoint(net::ip::make_address(server_.host), server_.port), ec);
-    if (ec) Die(server_.name + ": connect to " + host_header_ + ": " + ec.message());
-    stream_.socket().set_option(tcp::no_delay(true));
-    buffer_.clear();
-    connected_ = true;
-  }
-
-  // Uploads `size` bytes from `generator` to `path`; returns when the server
-  // has answered 2xx.
-  void Put(const std::string& path, uint64_t size, Generator& generator) {
-    Connect();
-    beast::http::request<beast::http::buffer_body> request{beast::http::verb::put, path, 11};
-    Authorize(request.base(), "PUT", path, http::kUnsignedPayload);
-    request.content_length(size);
-    beast::http::request_serializer<beast::http::buffer_body> serializer{request};
-    beast::error_code ec;
-    if (size <= kChunk) {  // header and body in one send
-      request.body().data = const_cast<char*>(generator.Next());
-      request.body().size = size;
-      request.body().more = false;
-      beast::http::write(stream_, serializer, ec);
-    } else {
-      request.body().data = nullptr;
-      request.body().more = true;
-      beast::http::write_header(stream_, serializer, ec);
-      for (uint64_t sent = 0; !ec && sent < size;) {
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, size - sent));
-        request.body().data = const_cast<char*>(generator.Next());
-        request.body().size = n;
-        request.body().more = sent + n < size;
-        beast::http::write(stream_, serializer, ec);
-        if (ec == beast::http::error::need_buffer) ec = {};
-        sent += n;
-      }
-    }
-    // A server that refuses early may close before the body is sent: its
-    // answer is still worth reading.
-    beast::http::response<beast::http::string_body> response;
-    beast::error_code read_ec;
-    beast::http::read(stream_, buffer_, response, read_ec);
-    if (read_ec) {
-      Die(server_.name + ": PUT " + path + ": " + (ec ? "send: " + ec.message() + ", " : "") +
-          "no answer: " + read_ec.message());
-    }
-    if (response.result_int() / 100 != 2) {
-      Die(server_.name + ": PUT " + path + " answered " + std::to_string(response.result_int()) + ": " +
-          response.body());
-    }
-    if (!response.keep_alive()) Close();
-  }
-
-  // Reads `path` into `buffer` piece by piece; stops early (and drops the
-  // connection) once `deadline` has passed. Returns the body bytes received.
-  uint64_t Get(const std::string& path, char* buffer, size_t buffer_size, Clock::time_point deadline) {
-    Connect();
-    beast::http::request<beast::http::empty_body> request{beast::http::verb::get, path, 11};
-    Authorize(request.base(), "GET", path, http::kEmptySha256);
-    beast::error_code ec;
-    beast::http::write(stream_, request, ec);
-    if (ec) Die(server_.name + ": GET " + path + ": send: " + ec.message());
-    beast::http::response_parser<beast::http::buffer_body> parser;
-    parser.body_limit(std::numeric_limits<uint64_t>::max());
-    beast::http::read_header(stream_, buffer_, parser, ec);
-    if (ec) Die(server_.name + ": GET " + path + ": no answer: " + ec.message());
-    const unsigned status = parser.get().result_int();
-    std::string error_body;
-    uint64_t received = 0;
-    while (!parser.is_done()) {
-      parser.get().body().data = buffer;
-      parser.get().body().size = buffer_size;
-      beast::http::read(stream_, buffer_, parser, ec);
-      if (ec == beast::http::error::need_buffer) ec = {};
-      if (ec) Die(server_.name + ": GET " + path + ": reading the body: " + ec.message());
-      const size_t n = buffer_size - parser.get().body().size;
-      received += n;
-      if (status != 200) {
-        error_body.append(buffer, n);
-      } else if (!parser.is_done() && Clock::now() >= deadline) {
-        Close();
-        return received;
-      }
-    }
-    if (status != 200) {
-      Die(server_.name + ": GET " + path + " answered " + std::to_string(status) + ": " + error_body);
-    }
-    if (!parser.get().keep_alive()) Close();
-    return received;
-  }
-
-  // Creates a bucket (Strata) or deletes an object (Strata); 2xx expected.
-  void Simple(beast::http::verb verb, const std::string& path) {
-    Connect();
-    beast::http::request<beast::http::empty_body> request{verb, path, 11};
-    Authorize(request.base(), std::string(beast::http::to_string(verb)), path, http::kEmptySha256);
-    request.prepare_payload();
-    beast::error_code ec;
-    beast::http::write(stream_, request, ec);
-    beast::http::response<beast::http::string_body> response;
-    if (!ec) beast::http::read(stream_, buffer_, response, ec);
-    if (ec) Die(server_.name + ": " + std::string(beast::http::to_string(verb)) + " " + path + ": " + ec.message());
-    if (response.result_int() / 100 != 2) {
-      Die(server_.name + ": " + std::string(beast::http::to_string(verb)) + " " + path + " answered " +
-          std::to_string(response.result_int()) + ": " + response.body());
-    }
-    if (!response.keep_alive()) Close();
-  }
-
-  void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
-    connected_ = false;
-  }
-
- private:
-  // Host, and for Strata the SigV4 headers: x-amz-date, x-amz-content-sha256
-  // and Authorization.
-  void Authorize(beast::http::request_header<>& header, const std::string& method, const std::string& path,
-                 std::string_view payload_hash) {
-    header.set(beast::http::field::host, host_header_);
-    if (!server_.sign) return;
-    const std::string date = http::FormatAmzDate(static_cast<int64_t>(std::time(nullptr)));
-    http::SignedRequest signed_request;
-    signed_request.method = method;
-    signed_request.raw_path = path;
-    signed_request.headers = {{"host", host_header_},
-                              {"x-amz-content-sha256", std::string(payload_hash)},
-                              {"x-amz-date", date}};
-    header.set("x-amz-date", date);
-    header.set("x-amz-content-sha256", std::string(payload_hash));
-    header.set(beast::http::field::authorization,
-               http::SignRequestHeader(signed_request, server_.credentials, server_.region, date));
-  }
-
-  const Server& server_;
-  std::string host_header_;
-  net::io_context io_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  bool connected_ = false;
-};
 
 // ---------------------------------------------------------------- running clients
 
