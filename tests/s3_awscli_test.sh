@@ -16,6 +16,8 @@ export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
 export AWS_ACCESS_KEY_ID="$ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$SECRET_KEY"
 unset AWS_CA_BUNDLE AWS_PROFILE
 aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }
+# Pipes end in `grep PATTERN >/dev/null`, not `grep -q`: grep -q stops reading
+# at the first match, and the writer's SIGPIPE would fail the pipe (pipefail).
 raw() { /usr/bin/python3 "$CLIENT" "$@"; }
 status_of() { head -1; }
 # slice FILE OFFSET LENGTH: those bytes of FILE, on stdout.
@@ -24,7 +26,7 @@ check "server started at $ENDPOINT"
 
 # ---------------------------------------------------------------- buckets
 aws s3 mb s3://data >/dev/null || fail "s3 mb"
-aws s3 ls | grep -q " data$" || fail "s3 ls does not list the new bucket"
+aws s3 ls | grep " data$" >/dev/null || fail "s3 ls does not list the new bucket"
 check "mb and ls of buckets"
 # Re-creating your own bucket is 200 in us-east-1, for S3's legacy reasons.
 aws s3api create-bucket --bucket data >/dev/null || fail "re-creating an owned bucket in us-east-1 should succeed"
@@ -67,7 +69,7 @@ diff -r tree tree.out >/dev/null || fail "synced tree differs"
 check "sync of 33 files (spaces, unicode, '+', '=', '&', empty file) both ways"
 n="$(aws s3 ls --recursive s3://data/tree/ | wc -l)"
 [[ "$n" == 33 ]] || fail "ls --recursive shows $n objects, expected 33"
-aws s3 ls s3://data/tree/ | grep -q "PRE a/" || fail "ls does not show the prefix a/"
+aws s3 ls s3://data/tree/ | grep "PRE a/" >/dev/null || fail "ls does not show the prefix a/"
 check "ls recursive and by prefix"
 aws s3 rm --recursive s3://data/tree/a >/dev/null || fail "rm --recursive"
 n="$(aws s3 ls --recursive s3://data/tree/ | wc -l)"
@@ -107,7 +109,7 @@ head -c $((5 << 20)) large.bin >p1
 slice large.bin $((5 << 20)) 1234 >p2
 e1="$(aws s3api upload-part --bucket data --key manual.bin --upload-id "$upload" --part-number 1 --body p1 --query ETag --output text)"
 e2="$(aws s3api upload-part --bucket data --key manual.bin --upload-id "$upload" --part-number 2 --body p2 --query ETag --output text)"
-aws s3api list-multipart-uploads --bucket data --query 'Uploads[].UploadId' --output text | grep -q "$upload" ||
+aws s3api list-multipart-uploads --bucket data --query 'Uploads[].UploadId' --output text | grep "$upload" >/dev/null ||
   fail "list-multipart-uploads does not show the upload"
 [[ "$(aws s3api list-parts --bucket data --key manual.bin --upload-id "$upload" --query 'length(Parts)')" == 2 ]] ||
   fail "list-parts does not show 2 parts"
@@ -201,7 +203,7 @@ bob s3 mb s3://bobs >/dev/null || fail "bob cannot make a bucket"
 bob s3 cp small.bin s3://bobs/x >/dev/null || fail "bob cannot write his bucket"
 expect_fail_with 1 "(403)" -- env AWS_ACCESS_KEY_ID=SKBOBBOBBOBBOBBOB000 \
   AWS_SECRET_ACCESS_KEY=bob-secret-key-0123456789 /usr/bin/aws --endpoint-url "$ENDPOINT" s3 cp s3://data/dir/small.bin "$WORK/x"
-bob s3 ls | grep -q " data$" && fail "bob sees the admin's bucket"
+bob s3 ls | grep " data$" >/dev/null && fail "bob sees the admin's bucket"
 expect_fail_with 254 "BucketAlreadyExists" -- env AWS_ACCESS_KEY_ID=SKBOBBOBBOBBOBBOB000 \
   AWS_SECRET_ACCESS_KEY=bob-secret-key-0123456789 /usr/bin/aws --endpoint-url "$ENDPOINT" s3api create-bucket --bucket data
 aws s3 ls s3://bobs/x >/dev/null || fail "the administrator cannot read bob's bucket"
@@ -228,7 +230,7 @@ aws s3api delete-objects --bucket data --delete '{"Objects":[{"Key":"copy.bin"},
 aws s3 ls s3://data/copy.bin >/dev/null && fail "delete-objects left copy.bin"
 expect_fail_with 254 "BucketNotEmpty" -- /usr/bin/aws --endpoint-url "$ENDPOINT" s3api delete-bucket --bucket data
 aws s3 rb --force s3://data >/dev/null || fail "rb --force"
-aws s3 ls | grep -q " data$" && fail "bucket data still listed"
+aws s3 ls | grep " data$" >/dev/null && fail "bucket data still listed"
 check "delete-objects, BucketNotEmpty, rb --force"
 
 stop_server

@@ -13,6 +13,13 @@ std::string ToHex(const void* data, size_t size) {
   return out;
 }
 
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string ToHex(std::span<const std::byte> bytes) { return ToHex(bytes.data(), bytes.size()); }
 
 }  // namespace strata

@@ -1,7 +1,5 @@
 #include "strata/http/aws_chunked.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -16,13 +14,6 @@ constexpr size_t kMaxSizeDigits = 16;  // 64 bits
 
 bool IsSignedMode(PayloadMode mode) {
   return mode == PayloadMode::kStreamingSigned || mode == PayloadMode::kStreamingSignedTrailer;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 std::string_view TrimOws(std::string_view s) {
@@ -50,25 +41,10 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-// Streaming SHA-256 of the current chunk's data.
-struct AwsChunkedDecoder::Hasher {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~Hasher() { EVP_MD_CTX_free(ctx); }
-  void Reset() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
-  void Update(std::string_view data) { EVP_DigestUpdate(ctx, data.data(), data.size()); }
-  std::string FinishHex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx, digest, &size);
-    return ToHex(digest, size);
-  }
-};
-
 AwsChunkedDecoder::AwsChunkedDecoder(PayloadMode mode, ChunkSigningContext context)
     : signed_(IsSignedMode(mode)),
       trailers_allowed_(mode != PayloadMode::kStreamingSigned),
       context_(std::move(context)),
-      hasher_(std::make_unique<Hasher>()),
       previous_signature_(context_.seed_signature) {}
 
 AwsChunkedDecoder::~AwsChunkedDecoder() = default;
@@ -118,7 +94,7 @@ S3Check AwsChunkedDecoder::Feed(std::string_view in, const std::function<void(st
       case State::kChunkData: {
         const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_remaining_, in.size() - pos));
         const std::string_view piece = in.substr(pos, n);
-        if (signed_) hasher_->Update(piece);
+        if (signed_) chunk_sha256_->Update(piece);
         sink(piece);
         decoded_bytes_ += n;
         chunk_remaining_ -= n;
@@ -155,9 +131,9 @@ S3Check AwsChunkedDecoder::OnChunkHeader() {
   const std::string_view line = line_;
   size_t digits = 0;
   uint64_t size = 0;
-  while (digits < line.size() && HexValue(line[digits]) >= 0) {
+  while (digits < line.size() && HexDigitValue(line[digits]) >= 0) {
     if (digits == kMaxSizeDigits) return Fail(Malformed("chunk size has more than 16 hex digits"));
-    size = size * 16 + static_cast<uint64_t>(HexValue(line[digits]));
+    size = size * 16 + static_cast<uint64_t>(HexDigitValue(line[digits]));
     ++digits;
   }
   if (digits == 0) return Fail(Malformed("chunk header does not start with a hex size"));
@@ -172,7 +148,7 @@ S3Check AwsChunkedDecoder::OnChunkHeader() {
   }
   chunk_remaining_ = size;
   if (size > 0) {
-    if (signed_) hasher_->Reset();
+    if (signed_) chunk_sha256_ = std::make_unique<Checksummer>(ChecksumAlgorithm::kSha256);
     state_ = State::kChunkData;
     return std::nullopt;
   }
@@ -191,7 +167,7 @@ S3Check AwsChunkedDecoder::OnChunkHeader() {
 
 S3Check AwsChunkedDecoder::OnChunkDataEnd() {
   if (!signed_) return std::nullopt;
-  const std::string expected = ChunkSignature(context_, previous_signature_, hasher_->FinishHex());
+  const std::string expected = ChunkSignature(context_, previous_signature_, ToHex(chunk_sha256_->Finish()));
   if (!ConstantTimeEquals(expected, chunk_signature_)) {
     return Fail(S3Error::SignatureDoesNotMatch("aws-chunked body: chunk " + std::to_string(chunk_index_) +
                                                " signature does not match"));

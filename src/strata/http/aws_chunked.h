@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "strata/base/checksum.h"
 #include "strata/http/s3_error.h"
 #include "strata/http/sigv4.h"
 
@@ -61,7 +62,6 @@ class AwsChunkedDecoder {
 
  private:
   enum class State { kChunkHeader, kChunkData, kChunkDataEnd, kTrailer, kTrailerEnd, kDone, kFailed };
-  struct Hasher;
 
   S3Check Fail(S3Error error);
   S3Error Malformed(std::string_view what) const;
@@ -72,7 +72,7 @@ class AwsChunkedDecoder {
   const bool signed_;
   const bool trailers_allowed_;
   const ChunkSigningContext context_;
-  std::unique_ptr<Hasher> hasher_;
+  std::unique_ptr<Checksummer> chunk_sha256_;  // of the current chunk's data
   State state_ = State::kChunkHeader;
   std::string line_;  // the header or trailer line being read, without its LF
   uint64_t chunk_remaining_ = 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "strata/base/checksum.h"
 #include "strata/base/hex.h"
 #include "strata/http/sigv4_internal.h"
 #include "strata/http/uri.h"
@@ -150,10 +151,9 @@ std::string PresignQuery(const SignedRequest& request, const Credentials& creds,
 }
 
 std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return ToHex(digest, size);
+  Checksummer sha256(ChecksumAlgorithm::kSha256);
+  sha256.Update(data);
+  return ToHex(sha256.Finish());
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

@@ -2,19 +2,14 @@
 
 #include <cstdint>
 
+#include "strata/base/hex.h"
+
 namespace strata::http {
 namespace {
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
          c == '_' || c == '~';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Error messages quote the input, but a hostile one can be megabytes long.
@@ -55,8 +50,8 @@ Result<std::string> UriDecode(std::string_view s) {
       continue;
     }
     const bool complete = i + 2 < s.size();
-    const int high = complete ? HexValue(s[i + 1]) : -1;
-    const int low = complete ? HexValue(s[i + 2]) : -1;
+    const int high = complete ? HexDigitValue(s[i + 1]) : -1;
+    const int low = complete ? HexDigitValue(s[i + 2]) : -1;
     if (high < 0 || low < 0) {
       return Status::InvalidArgument("malformed percent-escape at offset " + std::to_string(i) + " in " + Quote(s));
     }

@@ -486,6 +486,18 @@ Result<ObjectRecord> ObjectStore::Delete(const std::string& bucket, const std::s
   return deleted;
 }
 
+Result<std::vector<Result<ObjectRecord>>> ObjectStore::DeleteKeys(const std::string& bucket,
+                                                                  const std::vector<std::string>& keys) {
+  RETURN_IF_ERROR(catalog_->GetBucket(bucket).status());
+  std::vector<Result<ObjectRecord>> results;
+  results.reserve(keys.size());
+  for (const std::string& key : keys) results.push_back(catalog_->DeleteObject(bucket, key));
+  // The keys are deleted whatever collection finds; what it cannot remove
+  // now, a later pass does.
+  (void)CollectGarbage();
+  return results;
+}
+
 Result<ListPage> ObjectStore::List(const std::string& bucket, const ListOptions& options) {
   return catalog_->ListObjects(bucket, options);
 }

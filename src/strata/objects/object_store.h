@@ -103,6 +103,10 @@ class ObjectStore {
   // concurrent overwrite or delete never removes the blocks it reads.
   Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket, const std::string& key);
   Result<ObjectRecord> Delete(const std::string& bucket, const std::string& key);
+  // Deletes several keys of one bucket, each in its own transaction, and
+  // collects the released blobs once at the end rather than once per key.
+  // One result per key, in order (NotFound for a key that was not there).
+  Result<std::vector<Result<ObjectRecord>>> DeleteKeys(const std::string& bucket, const std::vector<std::string>& keys);
   Result<ListPage> List(const std::string& bucket, const ListOptions& options);
 
   // Multipart uploads (multipart.cc), as S3 has them. Every call on an upload

@@ -103,6 +103,27 @@ TEST_F(ObjectStoreBasicsTest, EtagIsTheMd5OfTheContent) {
 // The system headers S3 keeps (Cache-Control, Content-Disposition, ...) are
 // stored as given with the object, packed or whole, and read back by Head,
 // readers and listings, before and after a reopen.
+TEST_F(ObjectStoreBasicsTest, DeleteKeysReportsEachKeyAndFreesTheirBlocks) {
+  const int empty = AllBlockFiles();
+  PutFile("a", RandomBytes(3 * kStripe, 1));
+  PutFile("b", RandomBytes(2 * kStripe + 5, 2));
+  PutFile("c", RandomBytes(kStripe, 3));
+  ASSERT_OK_AND_ASSIGN(auto results, store_->DeleteKeys("data", {"a", "missing", "b"}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[0]->key, "a");
+  EXPECT_TRUE(results[1].status().IsNotFound());
+  EXPECT_TRUE(results[2].ok());
+  EXPECT_TRUE(store_->Head("data", "a").status().IsNotFound());
+  EXPECT_TRUE(store_->Head("data", "b").status().IsNotFound());
+  files_.erase("a");
+  files_.erase("b");
+  CheckAllFiles();
+  EXPECT_EQ(BlobCount(BlobState::kDeleting), 0u);
+  EXPECT_GT(AllBlockFiles(), empty);
+  EXPECT_TRUE(store_->DeleteKeys("nobucket", {"a"}).status().IsNotFound());
+}
+
 TEST_F(ObjectStoreBasicsTest, SystemHeadersSurvivePutHeadListAndReopen) {
   PutOptions options;
   options.content_type = "text/html";

@@ -2,7 +2,6 @@
 // HeadBucket, GetBucketLocation, bucket ACLs (canned private/public-read)
 // and GetBucketVersioning (always unversioned).
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <string>
 
@@ -39,15 +38,9 @@ void S3Gateway::ListBuckets(S3Request& request) {
   if (request.user == nullptr) return fail(S3Error::AccessDenied("sign in to list buckets"));
   // Paging (max-buckets, continuation-token) and prefix, as S3 added them;
   // without max-buckets every bucket is listed.
-  size_t max_buckets = SIZE_MAX;
-  if (auto text = request.Query("max-buckets")) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < 1 || value > 10000) {
-      return fail(S3Error::InvalidArgument("max-buckets must be a number from 1 to 10000: " + *text));
-    }
-    max_buckets = static_cast<size_t>(value);
-  }
+  auto max_text = request.QueryNumber("max-buckets", 1, 10000);
+  if (!max_text.ok()) return fail(max_text.error());
+  const size_t max_buckets = max_text->has_value() ? static_cast<size_t>(**max_text) : SIZE_MAX;
   std::string after;
   if (auto token = request.Query("continuation-token")) {
     auto decoded = Base64Decode(*token);
@@ -161,8 +154,7 @@ void S3Gateway::GetBucketLocation(S3Request& request) {
 void S3Gateway::GetBucketAcl(S3Request& request) {
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/false);
   if (!bucket.ok()) return SendError(request, config_.server, bucket.error());
-  std::string owner = bucket->owner.empty() ? credentials_.front().user : bucket->owner;
-  SendXml(request, config_.server, 200, AclDocument(owner, bucket->public_read));
+  SendXml(request, config_.server, 200, AclDocument(OwnerOf(*bucket), bucket->public_read));
 }
 
 void S3Gateway::PutBucketAcl(S3Request& request) {

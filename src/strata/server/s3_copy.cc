@@ -76,8 +76,7 @@ void S3Gateway::GetObjectAcl(S3Request& request) {
   if (!record.ok()) return SendError(request, config_.server, NoSuchKeyOr(record.status(), request));
   // Objects have their bucket's access: the owner has full control, and a
   // public-read bucket lets everyone read.
-  std::string owner = bucket->owner.empty() ? credentials_.front().user : bucket->owner;
-  SendXml(request, config_.server, 200, AclDocument(owner, bucket->public_read));
+  SendXml(request, config_.server, 200, AclDocument(OwnerOf(*bucket), bucket->public_read));
 }
 
 void S3Gateway::PutObjectAcl(S3Request& request) {

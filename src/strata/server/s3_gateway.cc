@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <exception>
 
 #include "strata/base/clock.h"
@@ -25,6 +26,18 @@ std::optional<std::string> S3Request::Query(std::string_view name) const {
     if (param.name == name) return param.value;
   }
   return std::nullopt;
+}
+
+http::S3Result<std::optional<int>> S3Request::QueryNumber(std::string_view name, int low, int high) const {
+  auto text = Query(name);
+  if (!text) return std::optional<int>();
+  int value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < low || value > high) {
+    return S3Error::InvalidArgument(std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                                    std::to_string(high) + ", not '" + *text + "'");
+  }
+  return std::optional<int>(value);
 }
 
 std::string S3Request::resource() const {
@@ -225,6 +238,10 @@ http::S3Check S3Gateway::Authenticate(S3Request& request) {
   return std::nullopt;
 }
 
+const std::string& S3Gateway::OwnerOf(const BucketRecord& bucket) const {
+  return bucket.owner.empty() ? credentials_.front().user : bucket.owner;
+}
+
 http::S3Result<BucketRecord> S3Gateway::AuthorizeBucket(const S3Request& request, const std::string& bucket,
                                                         bool write) {
   auto record = store_.GetBucket(bucket);
@@ -233,8 +250,7 @@ http::S3Result<BucketRecord> S3Gateway::AuthorizeBucket(const S3Request& request
     return S3Error::FromStatus(record.status());
   }
   if (auto expected = request.header("x-amz-expected-bucket-owner")) {
-    std::string owner = record->owner.empty() ? credentials_.front().user : record->owner;
-    if (*expected != owner) return S3Error::AccessDenied("bucket " + bucket + " is not owned by " + std::string(*expected));
+    if (*expected != OwnerOf(*record)) return S3Error::AccessDenied("bucket " + bucket + " is not owned by " + std::string(*expected));
   }
   if (request.user == nullptr) {
     if (!write && record->public_read) return std::move(*record);

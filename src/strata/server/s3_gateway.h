@@ -41,6 +41,9 @@ struct S3Request {
   std::optional<std::string_view> header(std::string_view name) const { return exchange->header(name); }
   bool HasQuery(std::string_view name) const;
   std::optional<std::string> Query(std::string_view name) const;
+  // A query parameter as a whole number from low to high: nullopt when it
+  // is absent, InvalidArgument naming it when it is anything else.
+  http::S3Result<std::optional<int>> QueryNumber(std::string_view name, int low, int high) const;
   std::string user_name() const { return user ? user->user : ""; }
   std::string resource() const;  // "/bucket/key", for error documents
 };
@@ -61,6 +64,9 @@ class S3Gateway final : public HttpHandler {
   // For a bucket configuration Strata does not keep (?policy, ?cors, ...):
   // S3's 404 for a bucket without one; nullopt for other sub-resources.
   http::S3Check UnsetBucketConfiguration(const S3Request& request, const std::string& sub);
+  // Who owns a bucket: buckets made with the command line have no owner
+  // and belong to the administrator.
+  const std::string& OwnerOf(const BucketRecord& bucket) const;
   // Loads the bucket and checks that the request's user may read or write it.
   http::S3Result<BucketRecord> AuthorizeBucket(const S3Request& request, const std::string& bucket, bool write);
 

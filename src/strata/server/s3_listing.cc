@@ -1,7 +1,7 @@
 // Listing and bulk delete: ListObjects (v1), ListObjectsV2,
 // ListObjectVersions (versioning is off: every key has one version, "null")
 // and DeleteObjects.
-#include <charconv>
+#include <limits>
 
 #include "strata/base/checksum.h"
 #include "strata/http/s3_xml.h"
@@ -33,14 +33,9 @@ http::S3Result<ListRequest> ParseListRequest(const S3Request& request) {
   list.options.prefix = request.Query("prefix").value_or("");
   list.options.delimiter = request.Query("delimiter").value_or("");
   list.options.max_keys = kMaxKeys;
-  if (auto text = request.Query("max-keys")) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
-      return S3Error::InvalidArgument("max-keys must be a non-negative number: " + *text);
-    }
-    list.options.max_keys = std::min(value, kMaxKeys);
-  }
+  auto max_keys = request.QueryNumber("max-keys", 0, std::numeric_limits<int>::max());
+  if (!max_keys.ok()) return max_keys.error();
+  if (max_keys->has_value()) list.options.max_keys = std::min(**max_keys, kMaxKeys);
   if (auto encoding = request.Query("encoding-type")) {
     if (*encoding != "url") return S3Error::InvalidArgument("invalid encoding-type '" + *encoding + "'; only url is supported");
     list.url_encoding = true;
@@ -71,7 +66,7 @@ void S3Gateway::ListObjects(S3Request& request, int version) {
   if (!bucket.ok()) return fail(bucket.error());
   auto list = ParseListRequest(request);
   if (!list.ok()) return fail(list.error());
-  std::string owner = bucket->owner.empty() ? credentials_.front().user : bucket->owner;
+  const std::string& owner = OwnerOf(*bucket);
 
   std::optional<std::string> token = request.Query("continuation-token");
   std::string start_after = request.Query(version == 2 ? "start-after" : "marker").value_or("");
@@ -118,7 +113,7 @@ void S3Gateway::ListObjectVersions(S3Request& request) {
   if (!bucket.ok()) return fail(bucket.error());
   auto list = ParseListRequest(request);
   if (!list.ok()) return fail(list.error());
-  std::string owner = bucket->owner.empty() ? credentials_.front().user : bucket->owner;
+  const std::string& owner = OwnerOf(*bucket);
   std::string key_marker = request.Query("key-marker").value_or("");
   list->options.start_after = key_marker;
   auto page = store_.List(request.bucket, list->options);
@@ -162,7 +157,16 @@ void S3Gateway::DeleteObjects(S3Request& request) {
   auto parsed = http::ParseDeleteObjects(*body);
   if (!parsed.ok()) return fail(parsed.error());
 
+  // Versioning is off: only version "null" (or none) names an object.
+  std::vector<std::string> keys;
+  for (const http::ObjectToDelete& object : parsed->objects) {
+    if (object.version_id.empty() || object.version_id == "null") keys.push_back(object.key);
+  }
+  auto deleted = store_.DeleteKeys(request.bucket, keys);
+  if (!deleted.ok()) return fail(S3Error::FromStatus(deleted.status()));
+
   XmlWriter xml("DeleteResult");
+  size_t next = 0;  // the next result in `deleted`
   for (const http::ObjectToDelete& object : parsed->objects) {
     S3Error error;
     bool failed = false;
@@ -170,10 +174,10 @@ void S3Gateway::DeleteObjects(S3Request& request) {
       error = S3Error::Make(404, "NoSuchVersion", "versioning is off; the only version is null");
       failed = true;
     } else {
-      auto deleted = store_.Delete(request.bucket, object.key);
+      const Status& status = (*deleted)[next++].status();
       // A key that is not there counts as deleted, as in S3.
-      if (!deleted.ok() && !deleted.status().IsNotFound()) {
-        error = S3Error::FromStatus(deleted.status());
+      if (!status.ok() && !status.IsNotFound()) {
+        error = S3Error::FromStatus(status);
         failed = true;
       }
     }

@@ -2,7 +2,7 @@
 // ListParts and ListMultipartUploads. Parts are stored as they arrive;
 // completion only records which parts make the object, so it is quick
 // however large the object is.
-#include <charconv>
+#include <limits>
 
 #include "strata/http/s3_xml.h"
 #include "strata/server/payload.h"
@@ -20,16 +20,6 @@ namespace {
 constexpr size_t kCompleteBodyLimit = 4 << 20;  // 10,000 parts with checksums
 constexpr int kMaxListed = 1000;
 constexpr size_t kRememberedCompletions = 10000;
-
-// A count from the query: nullopt when absent, low - 1 when it is not a
-// number in [low, high] (callers refuse that).
-std::optional<int> ParseCount(const std::optional<std::string>& text, int low, int high) {
-  if (!text) return std::nullopt;
-  int value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < low || value > high) return low - 1;
-  return value;
-}
 
 void WriteInitiator(XmlWriter& xml, const std::string& owner) {
   xml.Open("Initiator").Element("ID", owner).Element("DisplayName", owner).Close();
@@ -93,13 +83,14 @@ void S3Gateway::CreateMultipartUpload(S3Request& request) {
 
 void S3Gateway::UploadPart(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto number = ParseCount(request.Query("partNumber"), 1, 10000);
-  if (!number || *number < 1) return fail(S3Error::InvalidArgument("partNumber must be a number from 1 to 10000"));
+  auto number = request.QueryNumber("partNumber", kMinPartNumber, kMaxPartNumber);
+  if (!number.ok()) return fail(number.error());
+  if (!number->has_value()) return fail(S3Error::InvalidArgument("an upload part needs ?partNumber"));
   auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
   PayloadReader payload(*request.exchange, request.auth);
   if (auto error = payload.Start()) return fail(*error);
-  auto writer = store_.NewPart(*upload, *number);
+  auto writer = store_.NewPart(*upload, **number);
   if (!writer.ok()) return fail(MultipartError(writer.status()));
   if (auto error = StreamPayload(payload, **writer)) return fail(*error);
   auto part = (*writer)->Commit();
@@ -113,8 +104,9 @@ void S3Gateway::UploadPart(S3Request& request) {
 
 void S3Gateway::UploadPartCopy(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
-  auto number = ParseCount(request.Query("partNumber"), 1, 10000);
-  if (!number || *number < 1) return fail(S3Error::InvalidArgument("partNumber must be a number from 1 to 10000"));
+  auto number = request.QueryNumber("partNumber", kMinPartNumber, kMaxPartNumber);
+  if (!number.ok()) return fail(number.error());
+  if (!number->has_value()) return fail(S3Error::InvalidArgument("an upload part needs ?partNumber"));
   auto upload = FindUpload(request, /*write=*/true);
   if (!upload.ok()) return fail(upload.error());
   auto reader = OpenCopySource(request);
@@ -126,7 +118,7 @@ void S3Gateway::UploadPartCopy(S3Request& request) {
     if (!parsed.ok()) return fail(parsed.error());
     range = *parsed;
   }
-  auto writer = store_.NewPart(*upload, *number);
+  auto writer = store_.NewPart(*upload, **number);
   if (!writer.ok()) return fail(MultipartError(writer.status()));
   if (auto error = CopyObjectBytes(**reader, range, **writer)) return fail(*error);
   auto part = (*writer)->Commit();
@@ -208,21 +200,20 @@ void S3Gateway::ListParts(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto upload = FindUpload(request, /*write=*/false);
   if (!upload.ok()) return fail(upload.error());
-  auto marker = ParseCount(request.Query("part-number-marker"), 0, 10000);
-  auto max_parts = ParseCount(request.Query("max-parts"), 0, std::numeric_limits<int>::max());
-  if ((marker && *marker < 0) || (max_parts && *max_parts < 0)) {
-    return fail(S3Error::InvalidArgument("part-number-marker and max-parts must be non-negative numbers"));
-  }
-  int max = std::min(max_parts.value_or(kMaxListed), kMaxListed);
+  auto marker = request.QueryNumber("part-number-marker", 0, kMaxPartNumber);
+  if (!marker.ok()) return fail(marker.error());
+  auto max_parts = request.QueryNumber("max-parts", 0, std::numeric_limits<int>::max());
+  if (!max_parts.ok()) return fail(max_parts.error());
+  int max = std::min(max_parts->value_or(kMaxListed), kMaxListed);
   bool truncated = false;
-  auto parts = store_.ListParts(*upload, marker.value_or(0), max, &truncated);
+  auto parts = store_.ListParts(*upload, marker->value_or(0), max, &truncated);
   if (!parts.ok()) return fail(MultipartError(parts.status()));
 
   XmlWriter xml("ListPartsResult");
   xml.Element("Bucket", request.bucket).Element("Key", request.key).Element("UploadId", upload->upload_id);
   WriteInitiator(xml, upload->owner);
   xml.Element("StorageClass", "STANDARD");
-  xml.Element("PartNumberMarker", static_cast<int64_t>(marker.value_or(0)));
+  xml.Element("PartNumberMarker", static_cast<int64_t>(marker->value_or(0)));
   if (!parts->empty()) xml.Element("NextPartNumberMarker", static_cast<int64_t>(parts->back().part_number));
   xml.Element("MaxParts", static_cast<int64_t>(max));
   xml.Element("IsTruncated", truncated);
@@ -243,8 +234,8 @@ void S3Gateway::ListMultipartUploads(S3Request& request) {
   auto fail = [&](const S3Error& error) { SendError(request, config_.server, error); };
   auto bucket = AuthorizeBucket(request, request.bucket, /*write=*/false);
   if (!bucket.ok()) return fail(bucket.error());
-  auto max_uploads = ParseCount(request.Query("max-uploads"), 0, std::numeric_limits<int>::max());
-  if (max_uploads && *max_uploads < 0) return fail(S3Error::InvalidArgument("max-uploads must be a non-negative number"));
+  auto max_uploads = request.QueryNumber("max-uploads", 0, std::numeric_limits<int>::max());
+  if (!max_uploads.ok()) return fail(max_uploads.error());
   bool url = false;
   if (auto encoding = request.Query("encoding-type")) {
     if (*encoding != "url") return fail(S3Error::InvalidArgument("invalid encoding-type '" + *encoding + "'"));
@@ -255,7 +246,7 @@ void S3Gateway::ListMultipartUploads(S3Request& request) {
   std::string delimiter = request.Query("delimiter").value_or("");
   std::string key_marker = request.Query("key-marker").value_or("");
   std::string upload_id_marker = request.Query("upload-id-marker").value_or("");
-  int max = std::min(max_uploads.value_or(kMaxListed), kMaxListed);
+  int max = std::min(max_uploads->value_or(kMaxListed), kMaxListed);
   auto listing = store_.ListMultipartUploads(request.bucket, prefix, delimiter, key_marker, upload_id_marker, max);
   if (!listing.ok()) return fail(S3Error::FromStatus(listing.status()));
 

@@ -1,6 +1,5 @@
 #include "strata/server/s3_object_io.h"
 
-#include <charconv>
 
 #include "strata/http/uri.h"
 
@@ -130,12 +129,7 @@ S3Error NoSuchKeyOr(const Status& status, const S3Request& request) {
   return S3Error::FromStatus(status);
 }
 
-http::S3Result<ByteRange> PartRange(const ObjectRecord& record, const std::string& part_number) {
-  int number = 0;
-  auto [end, ec] = std::from_chars(part_number.data(), part_number.data() + part_number.size(), number);
-  if (ec != std::errc() || end != part_number.data() + part_number.size() || number < 1 || number > 10000) {
-    return S3Error::InvalidArgument("partNumber must be a number from 1 to 10000: " + part_number);
-  }
+http::S3Result<ByteRange> PartRange(const ObjectRecord& record, int number) {
   if (record.parts.empty()) {
     if (number == 1) return ByteRange{0, record.size};
   } else {

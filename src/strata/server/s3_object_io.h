@@ -33,9 +33,9 @@ http::S3Error CommitError(const Status& status);
 // NotFound becomes NoSuchKey naming the object; anything else as it maps.
 http::S3Error NoSuchKeyOr(const Status& status, const S3Request& request);
 
-// The byte range of part `part_number` (text from ?partNumber=) of an
-// object; a single-part object has one part, itself.
-http::S3Result<ByteRange> PartRange(const ObjectRecord& record, const std::string& part_number);
+// The byte range of part `number` of an object; a single-part object has
+// one part, itself.
+http::S3Result<ByteRange> PartRange(const ObjectRecord& record, int number);
 
 // A canned object ACL (x-amz-acl) is accepted when it gives no more than
 // the bucket does (objects have their bucket's access): private and

@@ -104,8 +104,10 @@ void S3Gateway::GetObject(S3Request& request, bool head) {
 
   // The part of the object to send: a part number, a range, or all of it.
   std::optional<ByteRange> range;
-  if (auto part_text = request.Query("partNumber")) {
-    auto part = PartRange(record, *part_text);
+  auto part_number = request.QueryNumber("partNumber", kMinPartNumber, kMaxPartNumber);
+  if (!part_number.ok()) return fail(part_number.error());
+  if (part_number->has_value()) {
+    auto part = PartRange(record, **part_number);
     if (!part.ok()) return fail(part.error());
     range = *part;
     headers.emplace_back("x-amz-mp-parts-count", std::to_string(std::max<size_t>(1, record.parts.size())));
