@@ -16,6 +16,8 @@ packages=(
   python3 util-linux     # used by the end-to-end tests (JSON checks, mount)
   libboost-dev           # Boost.Beast and Asio: the S3 server and the S3 benchmark's client
   libpugixml-dev         # S3 request documents (XML)
+  libsnappy-dev libzstd-dev zlib1g-dev  # Parquet page codecs
+  libroaring-dev         # compressed bitmaps of the table indexes
   curl openssl           # the S3 tests: presigned URLs, CORS, a TLS certificate
   awscli rclone          # S3 clients of the end-to-end tests
   nginx                  # the S3 benchmark's baseline web server

@@ -231,4 +231,8 @@ Result<std::vector<std::byte>> Base64Decode(std::string_view text) {
   return out;
 }
 
+uint32_t Crc32(std::string_view data) {
+  return crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
 }  // namespace strata

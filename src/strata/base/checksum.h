@@ -52,6 +52,8 @@ class Checksummer {
 
 // One-shot helpers.
 std::string ChecksumBase64(ChecksumAlgorithm algorithm, std::span<const std::byte> data);
+// CRC-32 as gzip, zlib and Parquet's page checksums compute it (ISA-L).
+uint32_t Crc32(std::string_view data);
 
 // The checksum S3 reports for a multipart object: the checksum of the
 // concatenated raw part checksums, base64, then "-<number of parts>".

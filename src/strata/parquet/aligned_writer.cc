@@ -1,0 +1,266 @@
+#include "strata/parquet/aligned_writer.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace strata::parquet {
+
+namespace {
+
+constexpr size_t kTrailerFixed = 8;  // u32 length + magic
+
+size_t PlainWidth(const ColumnVector& c, size_t rows) {
+  switch (c.type) {
+    case Type::kBoolean: return 1;
+    case Type::kInt32:
+    case Type::kFloat: return 4;
+    case Type::kInt64:
+    case Type::kDouble: return 8;
+    default: return rows == 0 ? 16 : 4 + c.strings.bytes.size() / rows + 1;
+  }
+}
+
+template <typename T>
+void EraseFront(std::vector<T>* v, size_t n) {
+  v->erase(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(std::min(n, v->size())));
+}
+
+void DropFront(ColumnVector* c, size_t n) {
+  if (!c->validity.empty()) EraseFront(&c->validity, n);
+  switch (c->type) {
+    case Type::kBoolean: EraseFront(&c->bools, n); break;
+    case Type::kInt32: EraseFront(&c->int32s, n); break;
+    case Type::kInt64: EraseFront(&c->int64s, n); break;
+    case Type::kFloat: EraseFront(&c->floats, n); break;
+    case Type::kDouble: EraseFront(&c->doubles, n); break;
+    case Type::kByteArray: {
+      ByteArrayValues rest;
+      const size_t total = c->strings.size();
+      rest.Reserve(total - n, c->strings.bytes.size());
+      for (size_t i = n; i < total; ++i) rest.Append(c->strings[i]);
+      c->strings = std::move(rest);
+      break;
+    }
+    default: break;
+  }
+}
+
+void AppendValues(const ColumnVector& in, ColumnVector* out) {
+  const size_t before = out->size();
+  if (!in.validity.empty() || !out->validity.empty()) {
+    if (out->validity.empty()) out->validity.assign(before, 1);
+    if (in.validity.empty()) {
+      out->validity.insert(out->validity.end(), in.size(), 1);
+    } else {
+      out->validity.insert(out->validity.end(), in.validity.begin(), in.validity.end());
+    }
+  }
+  switch (in.type) {
+    case Type::kBoolean: out->bools.insert(out->bools.end(), in.bools.begin(), in.bools.end()); break;
+    case Type::kInt32: out->int32s.insert(out->int32s.end(), in.int32s.begin(), in.int32s.end()); break;
+    case Type::kInt64: out->int64s.insert(out->int64s.end(), in.int64s.begin(), in.int64s.end()); break;
+    case Type::kFloat: out->floats.insert(out->floats.end(), in.floats.begin(), in.floats.end()); break;
+    case Type::kDouble: out->doubles.insert(out->doubles.end(), in.doubles.begin(), in.doubles.end()); break;
+    case Type::kByteArray:
+      out->strings.Reserve(in.size(), in.strings.bytes.size());
+      for (size_t i = 0; i < in.size(); ++i) out->strings.Append(in.strings[i]);
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+AlignedWriter::AlignedWriter(std::vector<ColumnSchema> schema, AlignedWriterOptions options, ByteSink* sink)
+    : schema_(std::move(schema)), options_(std::move(options)), sink_(sink) {
+  for (const ColumnSchema& c : schema_) pending_.emplace_back(c.type);
+  metadata_.version = 1;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = static_cast<int32_t>(schema_.size());
+  metadata_.schema.push_back(root);
+  for (const ColumnSchema& c : schema_) {
+    SchemaElement leaf;
+    leaf.name = c.name;
+    leaf.type = c.type;
+    leaf.repetition_type = c.optional ? Repetition::kOptional : Repetition::kRequired;
+    if (c.type == Type::kByteArray) {
+      leaf.converted_type = kConvertedUtf8;
+      leaf.logical_type.kind = LogicalKind::kString;
+    }
+    metadata_.schema.push_back(leaf);
+  }
+  metadata_.created_by = options_.created_by;
+  metadata_.key_value_metadata.push_back({kAlignedUnitKey, std::to_string(options_.unit_size)});
+  SetTypeDefinedColumnOrders(&metadata_);
+}
+
+Status AlignedWriter::Append(const std::vector<ColumnVector>& columns) {
+  if (finished_) return Status::FailedPrecondition("parquet writer: append after finish");
+  if (columns.size() != schema_.size()) {
+    return Status::InvalidArgument("parquet writer: " + std::to_string(columns.size()) + " columns for a schema of " +
+                                   std::to_string(schema_.size()));
+  }
+  const size_t rows = columns.empty() ? 0 : columns[0].size();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const ColumnSchema& column = schema_[c];
+    if (columns[c].type != column.type) {
+      return Status::InvalidArgument("column '" + column.name + "': values of type " + TypeName(columns[c].type) +
+                                     " for a " + TypeName(column.type) + " column");
+    }
+    if (columns[c].size() != rows) {
+      return Status::InvalidArgument("column '" + column.name + "': " + std::to_string(columns[c].size()) +
+                                     " values where the first column has " + std::to_string(rows));
+    }
+    if (!column.optional && columns[c].HasNulls()) {
+      return Status::InvalidArgument("column '" + column.name + "' is required but has a null");
+    }
+  }
+  for (size_t c = 0; c < columns.size(); ++c) AppendValues(columns[c], &pending_[c]);
+  pending_rows_ += rows;
+  // Keep half a unit of rows beyond the estimate, so a row group can grow
+  // when its pages compress better than the estimate assumed.
+  while (pending_rows_ > 0 && pending_rows_ >= EstimateRows() * 3 / 2 + 1) RETURN_IF_ERROR(EmitRowGroup());
+  return Status::OK();
+}
+
+Status AlignedWriter::Finish() {
+  if (finished_) return Status::OK();
+  while (pending_rows_ > 0) RETURN_IF_ERROR(EmitRowGroup());
+  if (offset_ == 0) RETURN_IF_ERROR(Write(std::string_view(kMagic, 4)));
+  metadata_.num_rows = static_cast<int64_t>(rows_);
+  const std::string footer = SerializeFileMetaData(metadata_);
+  const uint32_t length = static_cast<uint32_t>(footer.size());
+  RETURN_IF_ERROR(Write(footer));
+  RETURN_IF_ERROR(Write(std::string_view(reinterpret_cast<const char*>(&length), 4)));
+  RETURN_IF_ERROR(Write(std::string_view(kMagic, 4)));
+  finished_ = true;
+  return Status::OK();
+}
+
+// Bytes a row group may use in the current unit, trailer included.
+size_t AlignedWriter::Capacity() const { return options_.unit_size - (offset_ == 0 ? 4 : 0); }
+
+size_t AlignedWriter::EstimateRows() const {
+  double per_row = bytes_per_row_;
+  if (per_row <= 0) {
+    per_row = 0;
+    for (const ColumnVector& c : pending_) per_row += static_cast<double>(PlainWidth(c, pending_rows_));
+  }
+  // Page headers and the trailer take a little; stay a few percent under.
+  const double usable = static_cast<double>(Capacity()) * 0.97 - 64.0 * static_cast<double>(schema_.size() + 4);
+  return std::max<size_t>(1, static_cast<size_t>(usable / std::max(per_row, 0.125)));
+}
+
+Status AlignedWriter::TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks, RowGroup* group,
+                                  std::string* trailer) {
+  chunks->assign(schema_.size(), EncodedChunk());
+  *group = RowGroup();
+  const uint64_t start = offset_ == 0 ? 4 : offset_;
+  uint64_t position = start;
+  for (size_t c = 0; c < schema_.size(); ++c) {
+    ChunkEncodeOptions options;
+    options.codec = options_.codec;
+    options.compression_level = options_.compression_level;
+    options.optional = schema_[c].optional;
+    RETURN_IF_ERROR(EncodeColumnChunk(pending_[c], 0, rows, options, &(*chunks)[c])
+                        .WithContext("column '" + schema_[c].name + "'"));
+    const EncodedChunk& chunk = (*chunks)[c];
+    ColumnMetaData meta;
+    meta.type = schema_[c].type;
+    meta.encodings = {Encoding::kPlain, Encoding::kRle};
+    meta.path_in_schema = {schema_[c].name};
+    meta.codec = options_.codec;
+    meta.num_values = chunk.num_values;
+    meta.total_uncompressed_size = chunk.total_uncompressed_size;
+    meta.total_compressed_size = static_cast<int64_t>(chunk.bytes.size());
+    meta.data_page_offset = static_cast<int64_t>(position);
+    meta.statistics = chunk.statistics;
+    ColumnChunk column;
+    column.file_offset = static_cast<int64_t>(position);
+    column.meta_data = std::move(meta);
+    group->columns.push_back(std::move(column));
+    group->total_byte_size += chunk.total_uncompressed_size;
+    position += chunk.bytes.size();
+  }
+  group->num_rows = static_cast<int64_t>(rows);
+  group->file_offset = static_cast<int64_t>(start);
+  group->total_compressed_size = static_cast<int64_t>(position - start);
+  // The ordinal is an i16 in the format; later row groups go without one.
+  if (metadata_.row_groups.size() <= INT16_MAX) group->ordinal = static_cast<int16_t>(metadata_.row_groups.size());
+  *trailer = SerializeRowGroup(*group);
+  return Status::OK();
+}
+
+Status AlignedWriter::EmitRowGroup() {
+  const size_t capacity = Capacity();
+  size_t rows = std::min(pending_rows_, EstimateRows());
+  std::vector<EncodedChunk> chunks, best_chunks;
+  RowGroup group, best_group;
+  std::string trailer, best_trailer;
+  size_t best_rows = 0;
+  // Search for the most rows that fit: shrink on overflow, grow while there
+  // is room and rows to add. A handful of tries settles it.
+  for (int attempt = 0; attempt < 8 && rows > 0; ++attempt) {
+    RETURN_IF_ERROR(TryRowGroup(rows, &chunks, &group, &trailer));
+    const size_t used = static_cast<size_t>(*group.total_compressed_size) + trailer.size() + kTrailerFixed;
+    if (used <= capacity) {
+      if (rows > best_rows) {
+        best_rows = rows;
+        best_chunks = std::move(chunks);
+        best_group = std::move(group);
+        best_trailer = std::move(trailer);
+      }
+      if (rows == pending_rows_ || used >= capacity - capacity / 50) break;
+      const double grow = static_cast<double>(capacity) * 0.99 / static_cast<double>(used);
+      const size_t next = std::min(pending_rows_, static_cast<size_t>(static_cast<double>(rows) * grow));
+      if (next <= rows) break;
+      rows = next;
+    } else {
+      const double shrink = static_cast<double>(capacity) * 0.98 / static_cast<double>(used);
+      size_t next = static_cast<size_t>(static_cast<double>(rows) * shrink);
+      if (next >= rows) next = rows - 1;
+      if (next <= best_rows) break;
+      rows = next;
+    }
+  }
+  if (best_rows == 0) {
+    return Status::InvalidArgument("a row does not fit in a unit of " + std::to_string(options_.unit_size) +
+                                   " bytes (its values, page headers and statistics are too large)");
+  }
+  // The unit: [PAR1 if first] chunks, zero padding, trailer copy of the row group.
+  std::string unit;
+  unit.reserve(options_.unit_size);
+  if (offset_ == 0) unit.append(kMagic, 4);
+  for (const EncodedChunk& chunk : best_chunks) unit += chunk.bytes;
+  const uint32_t length = static_cast<uint32_t>(best_trailer.size());
+  unit.resize(options_.unit_size - best_trailer.size() - kTrailerFixed, '\0');
+  unit += best_trailer;
+  unit.append(reinterpret_cast<const char*>(&length), 4);
+  unit.append(kUnitTrailerMagic, 4);
+  RETURN_IF_ERROR(Write(unit));
+  bytes_per_row_ = static_cast<double>(*best_group.total_compressed_size) / static_cast<double>(best_rows);
+  metadata_.row_groups.push_back(std::move(best_group));
+  for (ColumnVector& c : pending_) DropFront(&c, best_rows);
+  pending_rows_ -= best_rows;
+  rows_ += best_rows;
+  return Status::OK();
+}
+
+Status AlignedWriter::Write(std::string_view bytes) {
+  RETURN_IF_ERROR(sink_->Write(bytes));
+  offset_ += bytes.size();
+  return Status::OK();
+}
+
+Result<RowGroup> ParseUnitTrailer(std::string_view unit) {
+  if (unit.size() < kTrailerFixed || std::memcmp(unit.data() + unit.size() - 4, kUnitTrailerMagic, 4) != 0) {
+    return Status::Corruption("unit has no row-group trailer");
+  }
+  uint32_t length = 0;
+  std::memcpy(&length, unit.data() + unit.size() - 8, 4);
+  if (length > unit.size() - kTrailerFixed) return Status::Corruption("unit trailer length out of range");
+  return ParseRowGroup(unit.substr(unit.size() - kTrailerFixed - length, length));
+}
+
+}  // namespace strata::parquet

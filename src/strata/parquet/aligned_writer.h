@@ -1,0 +1,86 @@
+// AlignedWriter writes aligned Parquet: every row group fills exactly one
+// erasure unit and lies wholly inside it, and a copy of the row group's
+// metadata (chunk locations and statistics) sits at the end of that unit, so
+// the drive that holds the unit can decode and filter it alone. The footer
+// still describes the whole file, which stays valid Parquet for any reader.
+// Layout: docs/formats.md, "Aligned Parquet". Rows are buffered until a unit's
+// worth is known to fit; memory stays around a few units. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/base/status.h"
+#include "strata/parquet/column_chunk.h"
+#include "strata/parquet/column_vector.h"
+#include "strata/parquet/parquet_metadata.h"
+
+namespace strata::parquet {
+
+// The end of every aligned unit: [RowGroup][u32 length]["SRG1"].
+inline constexpr char kUnitTrailerMagic[4] = {'S', 'R', 'G', '1'};
+// Key of the footer's key-value metadata that names the unit size.
+inline constexpr const char* kAlignedUnitKey = "strata.aligned_unit_size";
+
+struct ColumnSchema {
+  std::string name;
+  Type type = Type::kInt64;
+  bool optional = false;
+  bool operator==(const ColumnSchema&) const = default;
+};
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual Status Write(std::string_view bytes) = 0;
+};
+
+struct AlignedWriterOptions {
+  uint32_t unit_size = 1u << 20;
+  Codec codec = Codec::kSnappy;
+  int compression_level = 0;
+  std::string created_by = "strata";
+};
+
+class AlignedWriter {
+ public:
+  AlignedWriter(std::vector<ColumnSchema> schema, AlignedWriterOptions options, ByteSink* sink);
+
+  // Appends rows: one vector per schema column, of its type, all the same
+  // length. A null in a required column, a wrong type or a row too large for
+  // a unit is InvalidArgument and writes nothing of the batch.
+  Status Append(const std::vector<ColumnVector>& columns);
+  // Writes the remaining rows and the footer. Nothing may be appended after.
+  Status Finish();
+
+  uint64_t rows() const { return rows_; }
+  uint64_t row_groups() const { return metadata_.row_groups.size(); }
+  uint64_t bytes_written() const { return offset_; }
+  const FileMetaData& metadata() const { return metadata_; }
+
+ private:
+  Status EmitRowGroup();
+  Status TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks, RowGroup* group, std::string* trailer);
+  size_t EstimateRows() const;
+  size_t Capacity() const;
+  Status Write(std::string_view bytes);
+
+  std::vector<ColumnSchema> schema_;
+  AlignedWriterOptions options_;
+  ByteSink* sink_;
+  std::vector<ColumnVector> pending_;
+  size_t pending_rows_ = 0;
+  double bytes_per_row_ = 0;  // of the last row group, to size the next
+  uint64_t offset_ = 0;
+  uint64_t rows_ = 0;
+  FileMetaData metadata_;
+  bool finished_ = false;
+};
+
+// Parses the row-group copy at the end of an aligned unit (`unit` is the
+// whole unit). Corruption when the trailer is missing or damaged.
+Result<RowGroup> ParseUnitTrailer(std::string_view unit);
+
+}  // namespace strata::parquet

@@ -1,0 +1,224 @@
+// The writing half of column_chunk.h: one PLAIN data page (v1) per chunk,
+// with a CRC so a node can trust a column chunk it read out of a unit without
+// reading the whole unit, and the chunk's min, max and null count.
+#include <cmath>
+#include <cstring>
+
+#include "strata/base/checksum.h"
+#include "strata/parquet/column_chunk.h"
+#include "strata/parquet/compression.h"
+#include "strata/parquet/encoding.h"
+
+namespace strata::parquet {
+
+namespace {
+
+template <typename T>
+std::string LittleEndian(T value) {
+  std::string out(sizeof(T), '\0');
+  std::memcpy(out.data(), &value, sizeof(T));
+  return out;
+}
+
+template <typename T>
+void AppendFixed(const std::vector<T>& values, const ColumnVector& c, size_t first, size_t count, std::string* out) {
+  if (c.validity.empty()) {
+    out->append(reinterpret_cast<const char*>(values.data() + first), count * sizeof(T));
+    return;
+  }
+  for (size_t i = first; i < first + count; ++i) {
+    if (c.validity[i]) out->append(reinterpret_cast<const char*>(&values[i]), sizeof(T));
+  }
+}
+
+// Min and max over the valid values of [first, first + count), NaN skipped.
+template <typename T>
+bool MinMax(const std::vector<T>& values, const ColumnVector& c, size_t first, size_t count, T* lo, T* hi) {
+  bool have = false;
+  for (size_t i = first; i < first + count; ++i) {
+    if (!c.IsValid(i)) continue;
+    const T v = values[i];
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(v)) continue;
+    }
+    if (!have) {
+      *lo = *hi = v;
+      have = true;
+    } else {
+      if (v < *lo) *lo = v;
+      if (v > *hi) *hi = v;
+    }
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    // The spec's rule for signed zeros: min -0.0, max +0.0.
+    if (have && *lo == 0) *lo = -T(0);
+    if (have && *hi == 0) *hi = T(0);
+  }
+  return have;
+}
+
+template <typename T>
+void SetMinMax(const std::vector<T>& values, const ColumnVector& c, size_t first, size_t count, Statistics* s) {
+  T lo{}, hi{};
+  if (!MinMax(values, c, first, count, &lo, &hi)) return;
+  s->min_value = LittleEndian(lo);
+  s->max_value = LittleEndian(hi);
+}
+
+void SetStringMinMax(const ColumnVector& c, size_t first, size_t count, size_t limit, Statistics* s) {
+  std::string_view lo, hi;
+  bool have = false;
+  for (size_t i = first; i < first + count; ++i) {
+    if (!c.IsValid(i)) continue;
+    const std::string_view v = c.strings[i];
+    if (!have) {
+      lo = hi = v;
+      have = true;
+    } else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!have || lo.size() > limit || hi.size() > limit) return;
+  s->min_value = std::string(lo);
+  s->max_value = std::string(hi);
+}
+
+}  // namespace
+
+std::string EncodeStatValue(Type type, const ColumnVector& values, size_t row) {
+  switch (type) {
+    case Type::kBoolean: return std::string(1, static_cast<char>(values.bools[row] ? 1 : 0));
+    case Type::kInt32: return LittleEndian(values.int32s[row]);
+    case Type::kInt64: return LittleEndian(values.int64s[row]);
+    case Type::kFloat: return LittleEndian(values.floats[row]);
+    case Type::kDouble: return LittleEndian(values.doubles[row]);
+    default: return std::string(values.strings[row]);
+  }
+}
+
+bool DecodeStatNumber(Type type, std::string_view bytes, double* out_double, int64_t* out_int) {
+  switch (type) {
+    case Type::kBoolean:
+      if (bytes.size() != 1) return false;
+      *out_int = bytes[0] != 0;
+      return true;
+    case Type::kInt32: {
+      if (bytes.size() != 4) return false;
+      int32_t v;
+      std::memcpy(&v, bytes.data(), 4);
+      *out_int = v;
+      return true;
+    }
+    case Type::kInt64: {
+      if (bytes.size() != 8) return false;
+      std::memcpy(out_int, bytes.data(), 8);
+      return true;
+    }
+    case Type::kFloat: {
+      if (bytes.size() != 4) return false;
+      float v;
+      std::memcpy(&v, bytes.data(), 4);
+      *out_double = v;
+      return !std::isnan(v);
+    }
+    case Type::kDouble: {
+      if (bytes.size() != 8) return false;
+      std::memcpy(out_double, bytes.data(), 8);
+      return !std::isnan(*out_double);
+    }
+    default: return false;
+  }
+}
+
+Status EncodeColumnChunk(const ColumnVector& values, size_t first, size_t count, const ChunkEncodeOptions& options,
+                         EncodedChunk* out) {
+  if (first + count > values.size()) return Status::InvalidArgument("rows beyond the column's values");
+  if (!options.optional && !values.validity.empty()) {
+    for (size_t i = first; i < first + count; ++i) {
+      if (!values.validity[i]) return Status::InvalidArgument("null in a required column (row " + std::to_string(i) + ")");
+    }
+  }
+  std::string page;
+  size_t nulls = 0;
+  if (options.optional) {
+    std::vector<uint32_t> levels(count);
+    for (size_t i = 0; i < count; ++i) {
+      levels[i] = values.IsValid(first + i) ? 1 : 0;
+      nulls += 1 - levels[i];
+    }
+    std::string encoded;
+    EncodeRleHybrid(levels, 1, &encoded);
+    const uint32_t length = static_cast<uint32_t>(encoded.size());
+    page.append(reinterpret_cast<const char*>(&length), 4);
+    page += encoded;
+  }
+  Statistics stats;
+  stats.null_count = static_cast<int64_t>(nulls);
+  switch (values.type) {
+    case Type::kBoolean: {
+      std::vector<uint8_t> present;
+      present.reserve(count);
+      for (size_t i = first; i < first + count; ++i) {
+        if (values.IsValid(i)) present.push_back(values.bools[i]);
+      }
+      EncodePlainBooleans(present, &page);
+      SetMinMax(values.bools, values, first, count, &stats);
+      break;
+    }
+    case Type::kInt32:
+      AppendFixed(values.int32s, values, first, count, &page);
+      SetMinMax(values.int32s, values, first, count, &stats);
+      break;
+    case Type::kInt64:
+      AppendFixed(values.int64s, values, first, count, &page);
+      SetMinMax(values.int64s, values, first, count, &stats);
+      break;
+    case Type::kFloat:
+      AppendFixed(values.floats, values, first, count, &page);
+      SetMinMax(values.floats, values, first, count, &stats);
+      break;
+    case Type::kDouble:
+      AppendFixed(values.doubles, values, first, count, &page);
+      SetMinMax(values.doubles, values, first, count, &stats);
+      break;
+    case Type::kByteArray:
+      if (nulls == 0) {
+        EncodePlainByteArrays(values.strings, first, count, &page);
+      } else {
+        for (size_t i = first; i < first + count; ++i) {
+          if (values.IsValid(i)) EncodePlainByteArrays(values.strings, i, 1, &page);
+        }
+      }
+      SetStringMinMax(values, first, count, options.max_string_stat, &stats);
+      break;
+    default: return Status::InvalidArgument("columns of type " + TypeName(values.type) + " cannot be written");
+  }
+  std::string compressed;
+  std::string_view stored = page;
+  if (options.codec != Codec::kUncompressed) {
+    RETURN_IF_ERROR(Compress(options.codec, page, &compressed, options.compression_level));
+    stored = compressed;
+  }
+  if (page.size() > INT32_MAX || stored.size() > INT32_MAX) return Status::InvalidArgument("page over 2 GiB");
+  PageHeader header;
+  header.type = PageType::kDataPage;
+  header.uncompressed_page_size = static_cast<int32_t>(page.size());
+  header.compressed_page_size = static_cast<int32_t>(stored.size());
+  header.crc = static_cast<int32_t>(Crc32(stored));
+  DataPageHeader data;
+  data.num_values = static_cast<int32_t>(count);
+  data.encoding = Encoding::kPlain;
+  data.definition_level_encoding = Encoding::kRle;
+  data.repetition_level_encoding = Encoding::kRle;
+  header.data_page_header = data;
+  const std::string header_bytes = SerializePageHeader(header);
+  out->bytes = header_bytes;
+  out->bytes.append(stored);
+  out->num_values = static_cast<int64_t>(count);
+  out->total_uncompressed_size = static_cast<int64_t>(header_bytes.size() + page.size());
+  out->statistics = std::move(stats);
+  return Status::OK();
+}
+
+}  // namespace strata::parquet
