@@ -1,0 +1,353 @@
+#include "strata/table/scan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "strata/parquet/column_chunk.h"
+
+namespace strata::table {
+
+std::vector<int> ScanSpec::FilterColumns() const {
+  std::vector<int> columns;
+  if (filter) filter->CollectColumns(&columns);
+  return columns;
+}
+
+std::vector<int> ScanSpec::OutputColumns() const {
+  std::vector<int> all = FilterColumns();
+  const size_t filter_count = all.size();
+  for (const Expr& e : outputs) e.CollectColumns(&all);
+  for (const AggregateCall& a : aggregates) {
+    if (a.kind != AggregateKind::kCountStar) a.arg.CollectColumns(&all);
+  }
+  return std::vector<int>(all.begin() + static_cast<std::ptrdiff_t>(filter_count), all.end());
+}
+
+void ScanCounters::Add(const ScanCounters& other) {
+  row_groups += other.row_groups;
+  rows_scanned += other.rows_scanned;
+  rows_matched += other.rows_matched;
+  bytes_read += other.bytes_read;
+  reread_chunks += other.reread_chunks;
+}
+
+ScanResult EmptyResult(const ScanSpec& spec) {
+  ScanResult result;
+  if (spec.aggregating()) {
+    result.aggregates.resize(spec.aggregates.size());
+    for (size_t i = 0; i < spec.aggregates.size(); ++i) {
+      const Type type = spec.aggregates[i].arg.type;
+      result.aggregates[i].min = Value::Null(type);
+      result.aggregates[i].max = Value::Null(type);
+    }
+  } else {
+    for (const Expr& e : spec.outputs) result.columns.emplace_back(e.type);
+  }
+  return result;
+}
+
+namespace {
+
+// Compares two non-null values of the same expression type.
+int CompareValues(const Value& a, const Value& b) {
+  if (a.type == Type::kByteArray) return a.string_value.compare(b.string_value) < 0 ? -1 : (a.string_value == b.string_value ? 0 : 1);
+  if (IsInteger(a.type) || a.type == Type::kBoolean) {
+    const int64_t x = a.type == Type::kBoolean ? a.bool_value : a.int_value;
+    const int64_t y = b.type == Type::kBoolean ? b.bool_value : b.int_value;
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  return a.double_value < b.double_value ? -1 : (a.double_value > b.double_value ? 1 : 0);
+}
+
+void TakeMin(const Value& v, Value* min) {
+  if (v.is_null) return;
+  if (min->is_null || CompareValues(v, *min) < 0) *min = v;
+}
+void TakeMax(const Value& v, Value* max) {
+  if (v.is_null) return;
+  if (max->is_null || CompareValues(v, *max) > 0) *max = v;
+}
+
+Value ValueAt(const ColumnVector& c, size_t i, Type type) {
+  Value v = Value::Null(type);
+  if (!c.IsValid(i)) return v;
+  v.is_null = false;
+  switch (c.type) {
+    case Type::kBoolean: v.bool_value = c.bools[i]; break;
+    case Type::kInt32: v.int_value = c.int32s[i]; break;
+    case Type::kInt64: v.int_value = c.int64s[i]; break;
+    case Type::kFloat: v.double_value = c.floats[i]; break;
+    case Type::kDouble: v.double_value = c.doubles[i]; break;
+    case Type::kByteArray: v.string_value = std::string(c.strings[i]); break;
+    default: break;
+  }
+  return v;
+}
+
+template <typename T>
+void AccumulateNumbers(const std::vector<T>& values, const ColumnVector& c, Type type, AggregateState* s) {
+  const size_t n = values.size();
+  __int128 int_sum = s->IntSum();
+  double double_sum = s->double_sum;
+  uint64_t count = 0;
+  bool have = false;
+  T lo{}, hi{};
+  for (size_t i = 0; i < n; ++i) {
+    if (!c.IsValid(i)) continue;
+    const T v = values[i];
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(v)) continue;  // NaN neither counts toward MIN/MAX nor poisons them
+      double_sum += v;
+    } else {
+      int_sum += v;
+    }
+    if (!have) {
+      lo = hi = v;
+      have = true;
+    } else {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    ++count;
+  }
+  s->SetIntSum(int_sum);
+  s->double_sum = double_sum;
+  s->count += count;
+  if (have) {
+    Value vlo = Value::Null(type), vhi = Value::Null(type);
+    vlo.is_null = vhi.is_null = false;
+    if constexpr (std::is_floating_point_v<T>) {
+      vlo.double_value = lo;
+      vhi.double_value = hi;
+    } else {
+      vlo.int_value = lo;
+      vhi.int_value = hi;
+      vlo.bool_value = lo != 0;
+      vhi.bool_value = hi != 0;
+    }
+    TakeMin(vlo, &s->min);
+    TakeMax(vhi, &s->max);
+  }
+}
+
+void Accumulate(const AggregateCall& call, const ColumnVector& c, AggregateState* s) {
+  const Type type = call.arg.type;
+  switch (c.type) {
+    case Type::kBoolean: AccumulateNumbers(c.bools, c, type, s); break;
+    case Type::kInt32: AccumulateNumbers(c.int32s, c, type, s); break;
+    case Type::kInt64: AccumulateNumbers(c.int64s, c, type, s); break;
+    case Type::kFloat: AccumulateNumbers(c.floats, c, type, s); break;
+    case Type::kDouble: AccumulateNumbers(c.doubles, c, type, s); break;
+    case Type::kByteArray:
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (!c.IsValid(i)) continue;
+        ++s->count;
+        Value v = ValueAt(c, i, type);
+        TakeMin(v, &s->min);
+        TakeMax(v, &s->max);
+      }
+      break;
+    default: break;
+  }
+}
+
+class RowGroupScanner {
+ public:
+  RowGroupScanner(const ScanSpec& spec, ChunkSource& source, ScanResult* result)
+      : spec_(spec), source_(source), result_(result), decoded_(spec.columns.size()) {}
+
+  Status Scan(const RowGroupTask& task) {
+    if (task.chunks.size() != spec_.columns.size()) {
+      return Status::InvalidArgument("row group " + std::to_string(task.row_group) + ": " +
+                                     std::to_string(task.chunks.size()) + " chunks for " +
+                                     std::to_string(spec_.columns.size()) + " columns");
+    }
+    for (ColumnVector& c : decoded_) c.Clear();
+    have_.assign(decoded_.size(), false);
+    const size_t rows = static_cast<size_t>(task.num_rows);
+    ScanCounters& counters = result_->counters;
+    ++counters.row_groups;
+    counters.rows_scanned += rows;
+
+    std::vector<uint32_t> selected;
+    bool all_selected = true;
+    if (spec_.filter) {
+      for (int c : spec_.FilterColumns()) RETURN_IF_ERROR(Decode(task, c));
+      std::vector<uint8_t> truth;
+      RETURN_IF_ERROR(EvalPredicate(*spec_.filter, View(rows), &truth).WithContext(Where(task, -1)));
+      SelectedRows(truth, &selected);
+      all_selected = selected.size() == rows;
+    }
+    size_t matched = all_selected ? rows : selected.size();
+    if (!spec_.aggregating() && spec_.limit != kNoLimit) {
+      const uint64_t have = result_->rows();
+      const uint64_t room = spec_.limit > have ? spec_.limit - have : 0;
+      if (matched > room) {
+        if (all_selected) {
+          selected.resize(rows);
+          for (size_t i = 0; i < rows; ++i) selected[i] = static_cast<uint32_t>(i);
+          all_selected = false;
+        }
+        selected.resize(room);
+        matched = room;
+      }
+    }
+    counters.rows_matched += matched;
+    if (matched == 0) return Status::OK();
+    for (int c : spec_.OutputColumns()) RETURN_IF_ERROR(Decode(task, c));
+
+    // The batch the outputs see: only the selected rows.
+    std::vector<ColumnVector> compact;
+    BatchView view = View(rows);
+    if (!all_selected) {
+      compact.resize(decoded_.size());
+      for (size_t c = 0; c < decoded_.size(); ++c) {
+        if (view.columns[c] != nullptr) {
+          GatherRows(decoded_[c], selected, &compact[c]);
+          view.columns[c] = &compact[c];
+        }
+      }
+      view.rows = matched;
+    }
+    if (spec_.aggregating()) return Aggregate(task, view);
+    for (size_t o = 0; o < spec_.outputs.size(); ++o) {
+      const Expr& e = spec_.outputs[o];
+      if (e.op == ExprOp::kColumn) {
+        AppendColumn(*view.columns[e.column], &result_->columns[o]);
+      } else {
+        ColumnVector value;
+        RETURN_IF_ERROR(EvalValue(e, view, &value).WithContext(Where(task, -1)));
+        AppendColumn(value, &result_->columns[o]);
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status Aggregate(const RowGroupTask& task, const BatchView& view) {
+    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+      const AggregateCall& call = spec_.aggregates[a];
+      AggregateState& state = result_->aggregates[a];
+      if (call.kind == AggregateKind::kCountStar) {
+        state.count += view.rows;
+        continue;
+      }
+      if (call.arg.op == ExprOp::kColumn) {
+        Accumulate(call, *view.columns[call.arg.column], &state);
+      } else {
+        ColumnVector value;
+        RETURN_IF_ERROR(EvalValue(call.arg, view, &value).WithContext(Where(task, -1)));
+        Accumulate(call, value, &state);
+      }
+    }
+    return Status::OK();
+  }
+
+  BatchView View(size_t rows) const {
+    BatchView view;
+    view.rows = rows;
+    view.columns.resize(decoded_.size(), nullptr);
+    for (size_t c = 0; c < decoded_.size(); ++c) {
+      if (have_[c]) view.columns[c] = &decoded_[c];
+    }
+    return view;
+  }
+
+  std::string Where(const RowGroupTask& task, int column) const {
+    std::string where = "row group " + std::to_string(task.row_group);
+    if (column >= 0) where += ", column '" + spec_.columns[column].name + "'";
+    return where;
+  }
+
+  // Reads and decodes one column chunk: first as the source offers it; when
+  // those bytes were not verified and the pages cannot vouch for themselves
+  // (no CRCs, or a CRC mismatch), once more verified.
+  Status Decode(const RowGroupTask& task, int c) {
+    if (have_[c]) return Status::OK();
+    const ChunkLocation& where = task.chunks[c];
+    const ScanColumn& column = spec_.columns[c];
+    parquet::ChunkDecodeOptions options;
+    options.type = column.type;
+    options.optional = column.optional;
+    options.codec = where.codec;
+    options.num_values = where.num_values;
+    std::string bytes;
+    bool verified = false;
+    const uint64_t before = source_.bytes_read();
+    Status read = source_.Read(where.offset, where.length, false, &bytes, &verified);
+    Status decoded = read;
+    if (read.ok()) {
+      parquet::ChunkDecodeInfo info;
+      decoded = parquet::DecodeColumnChunk(bytes, options, &decoded_[c], &info);
+      if (decoded.ok() && !verified && !info.every_page_has_crc) decoded = Status::Corruption("pages carry no CRC");
+    }
+    if (!decoded.ok() && !verified && decoded.code() != StatusCode::kInvalidArgument) {
+      ++result_->counters.reread_chunks;
+      RETURN_IF_ERROR(source_.Read(where.offset, where.length, true, &bytes, &verified).WithContext(Where(task, c)));
+      parquet::ChunkDecodeInfo info;
+      decoded = parquet::DecodeColumnChunk(bytes, options, &decoded_[c], &info);
+    }
+    result_->counters.bytes_read += source_.bytes_read() - before;
+    RETURN_IF_ERROR(decoded.WithContext(Where(task, c)));
+    if (decoded_[c].size() != static_cast<size_t>(task.num_rows)) {
+      return Status::Corruption(Where(task, c) + ": " + std::to_string(decoded_[c].size()) + " values for " +
+                                std::to_string(task.num_rows) + " rows");
+    }
+    have_[c] = true;
+    return Status::OK();
+  }
+
+  const ScanSpec& spec_;
+  ChunkSource& source_;
+  ScanResult* result_;
+  std::vector<ColumnVector> decoded_;
+  std::vector<bool> have_;
+};
+
+}  // namespace
+
+Status ScanRowGroups(const ScanSpec& spec, std::span<const RowGroupTask> tasks, ChunkSource& source,
+                     ScanResult* result) {
+  RowGroupScanner scanner(spec, source, result);
+  for (const RowGroupTask& task : tasks) {
+    if (!spec.aggregating() && spec.limit != kNoLimit && result->rows() >= spec.limit) break;
+    RETURN_IF_ERROR(scanner.Scan(task));
+  }
+  return Status::OK();
+}
+
+void MergeResult(const ScanSpec& spec, ScanResult&& from, ScanResult* into) {
+  into->counters.Add(from.counters);
+  if (spec.aggregating()) {
+    for (size_t a = 0; a < into->aggregates.size() && a < from.aggregates.size(); ++a) {
+      AggregateState& s = into->aggregates[a];
+      const AggregateState& f = from.aggregates[a];
+      s.count += f.count;
+      s.SetIntSum(s.IntSum() + f.IntSum());
+      s.double_sum += f.double_sum;
+      TakeMin(f.min, &s.min);
+      TakeMax(f.max, &s.max);
+    }
+    return;
+  }
+  const uint64_t have = into->rows();
+  const uint64_t room = spec.limit > have ? spec.limit - have : 0;
+  const uint64_t take = std::min<uint64_t>(room, from.rows());
+  if (take == 0) return;
+  if (take < from.rows()) {
+    std::vector<uint32_t> first(take);
+    for (uint64_t i = 0; i < take; ++i) first[i] = static_cast<uint32_t>(i);
+    for (ColumnVector& c : from.columns) {
+      ColumnVector cut;
+      GatherRows(c, first, &cut);
+      c = std::move(cut);
+    }
+  }
+  if (into->columns.size() != from.columns.size()) into->columns.resize(from.columns.size());
+  for (size_t o = 0; o < from.columns.size(); ++o) {
+    if (into->columns[o].size() == 0) into->columns[o].type = from.columns[o].type;
+    AppendColumn(from.columns[o], &into->columns[o]);
+  }
+}
+
+}  // namespace strata::table
