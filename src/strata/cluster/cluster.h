@@ -59,6 +59,13 @@ class Cluster {
   // Starts writing `blob` (pending in the catalog) at blob.placement.
   Result<std::unique_ptr<BlobWriter>> WriteBlob(const BlobRecord& blob);
   Result<std::unique_ptr<BlobReader>> ReadBlob(const BlobRecord& blob);
+  // Runs a table scan where the blob's units are (pushdown): each node scans
+  // the row groups in its fragment, all nodes in parallel. Chunk offsets in
+  // `tasks` are blob offsets, and each row group lies in one unit. Row groups
+  // of a node that cannot scan them (down, or damaged beyond its level-2 code)
+  // are scanned here from bytes rebuilt across nodes.
+  Result<table::ScanResult> ScanBlob(const BlobRecord& blob, const table::ScanSpec& spec,
+                                     const std::vector<table::RowGroupTask>& tasks);
   // Removes every block of the blob; Unavailable if some drive is down.
   Status DeleteBlob(const BlobRecord& blob);
   // Level-1 repair: rewrites the whole fragment of `position` onto `drive_ids`

@@ -387,4 +387,17 @@ Status BlockReader::ReadUnit(uint64_t index, std::span<std::byte> out) const {
   return Status::OK();
 }
 
+Status BlockReader::ReadUnitRange(uint64_t index, uint64_t offset, std::span<std::byte> out) const {
+  const std::string where = "block " + path_ + ": unit " + std::to_string(index);
+  if (index >= checksums_.size()) {
+    return Status::InvalidArgument(where + " is out of range (" + std::to_string(checksums_.size()) + " units)");
+  }
+  const uint32_t length = UnitLength(index);
+  if (offset > length || out.size() > length - offset) {
+    return Status::InvalidArgument(where + ": range of " + std::to_string(out.size()) + " bytes at " +
+                                   std::to_string(offset) + " leaves the unit (" + std::to_string(length) + " bytes)");
+  }
+  return ReadExactly(*file_, kBlockHeaderSize + index * header_.unit_size + offset, out, where, "data");
+}
+
 }  // namespace strata

@@ -92,6 +92,11 @@ class BlockReader {
   // Reads unit `index` into `out` (UnitLength(index) bytes) and verifies its
   // CRC32C; Corruption on mismatch, IOError when the read fails.
   Status ReadUnit(uint64_t index, std::span<std::byte> out) const;
+  // Reads out.size() bytes at `offset` within unit `index` WITHOUT checking
+  // the unit's checksum: for callers whose data carries its own (a Parquet
+  // column chunk read out of a unit, with page CRCs). InvalidArgument when
+  // the range leaves the unit.
+  Status ReadUnitRange(uint64_t index, uint64_t offset, std::span<std::byte> out) const;
 
  private:
   BlockReader() = default;

@@ -83,6 +83,17 @@ Status FragmentBlocks::ReadStored(uint64_t stripe, int position, std::span<std::
   return st;
 }
 
+Status FragmentBlocks::ReadStoredRange(uint64_t stripe, int position, uint64_t offset, std::span<std::byte> out) {
+  auto reader = Reader(position);
+  if (!reader.ok()) return reader.status();
+  Status st = (*reader)->ReadUnitRange(stripe, offset, out);
+  if (!st.ok() && st.code() == StatusCode::kIOError) {
+    RecordDamage(position, st);
+    node_->NoteFailure(ref_.drive_ids[position], st);
+  }
+  return st;
+}
+
 Status FragmentBlocks::ReadStripe(uint64_t stripe, const std::set<int>& exclude,
                                   std::vector<std::vector<std::byte>>& units) {
   const int width = ref_.code.width();

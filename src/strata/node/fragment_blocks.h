@@ -17,6 +17,10 @@
 
 namespace strata {
 
+// The level-2 code of a fragment; InvalidArgument when the ref names the
+// wrong number of drives for it.
+Result<std::shared_ptr<const ReedSolomon>> FragmentCodec(const FragmentRef& ref);
+
 class FragmentBlocks {
  public:
   FragmentBlocks(LocalNode* node, FragmentRef ref, std::shared_ptr<const ReedSolomon> codec);
@@ -28,6 +32,9 @@ class FragmentBlocks {
   // be exactly PositionLength(stripe, position) bytes. Records damage and
   // returns the error when the unit cannot be read or fails its checksum.
   Status ReadStored(uint64_t stripe, int position, std::span<std::byte> out);
+  // Reads part of a stored unit, unverified (BlockReader::ReadUnitRange); an
+  // I/O error marks the drive as failing, like a full read.
+  Status ReadStoredRange(uint64_t stripe, int position, uint64_t offset, std::span<std::byte> out);
 
   // Makes all k+m units of `stripe` available in `units` (each
   // StripeUnitLength bytes, zero padded): reads what it can, skipping

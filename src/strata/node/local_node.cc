@@ -7,9 +7,8 @@
 #include "strata/node/fragment_writer.h"
 
 namespace strata {
-namespace {
 
-Result<std::shared_ptr<const ReedSolomon>> CodecFor(const FragmentRef& ref) {
+Result<std::shared_ptr<const ReedSolomon>> FragmentCodec(const FragmentRef& ref) {
   if (static_cast<int>(ref.drive_ids.size()) != ref.code.width()) {
     return Status::InvalidArgument("fragment of blob " + ref.blob_id + " names " +
                                    std::to_string(ref.drive_ids.size()) + " drives for a " + ref.code.ToString() +
@@ -17,6 +16,8 @@ Result<std::shared_ptr<const ReedSolomon>> CodecFor(const FragmentRef& ref) {
   }
   return ReedSolomon::Create(ref.code.k, ref.code.m);
 }
+
+namespace {
 
 // Reads a fragment unit by unit: stored units directly, and whole stripes
 // (rebuilt from parity) where a unit cannot be read.
@@ -191,12 +192,12 @@ NodeHealth LocalNode::Health() {
 }
 
 Result<std::unique_ptr<FragmentWriter>> LocalNode::WriteFragment(const FragmentRef& ref) {
-  ASSIGN_OR_RETURN(auto codec, CodecFor(ref));
+  ASSIGN_OR_RETURN(auto codec, FragmentCodec(ref));
   return std::unique_ptr<FragmentWriter>(new LocalFragmentWriter(this, ref, std::move(codec)));
 }
 
 Result<std::unique_ptr<FragmentReader>> LocalNode::ReadFragment(const FragmentRef& ref) {
-  ASSIGN_OR_RETURN(auto codec, CodecFor(ref));
+  ASSIGN_OR_RETURN(auto codec, FragmentCodec(ref));
   return std::unique_ptr<FragmentReader>(new LocalFragmentReader(this, ref, std::move(codec)));
 }
 
@@ -220,7 +221,7 @@ Status LocalNode::DeleteFragment(const FragmentRef& ref) {
 }
 
 Result<std::vector<BlockDamage>> LocalNode::VerifyFragment(const FragmentRef& ref) {
-  ASSIGN_OR_RETURN(auto codec, CodecFor(ref));
+  ASSIGN_OR_RETURN(auto codec, FragmentCodec(ref));
   FragmentBlocks blocks(this, ref, codec);
   const StripeGeometry& geometry = blocks.geometry();
   std::vector<std::byte> buffer(ref.unit_size);
@@ -238,7 +239,7 @@ Result<std::vector<BlockDamage>> LocalNode::VerifyFragment(const FragmentRef& re
 }
 
 Status LocalNode::RebuildFragment(const FragmentRef& ref, const std::vector<RebuildTarget>& targets) {
-  ASSIGN_OR_RETURN(auto codec, CodecFor(ref));
+  ASSIGN_OR_RETURN(auto codec, FragmentCodec(ref));
   FragmentBlocks blocks(this, ref, codec);
   const StripeGeometry& geometry = blocks.geometry();
 

@@ -30,6 +30,8 @@ class LocalNode : public NodeClient {
   Result<std::unique_ptr<FragmentWriter>> WriteFragment(const FragmentRef& ref) override;
   Result<std::unique_ptr<FragmentReader>> ReadFragment(const FragmentRef& ref) override;
   Status DeleteFragment(const FragmentRef& ref) override;
+  Result<table::ScanResult> ScanFragment(const FragmentRef& ref, const table::ScanSpec& spec,
+                                         const std::vector<table::RowGroupTask>& tasks) override;
   Result<std::vector<BlockDamage>> VerifyFragment(const FragmentRef& ref) override;
   Status RebuildFragment(const FragmentRef& ref, const std::vector<RebuildTarget>& targets) override;
   Result<std::vector<NodeBlock>> ListBlocks() override;

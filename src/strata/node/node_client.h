@@ -17,6 +17,7 @@
 #include "strata/base/file_io.h"
 #include "strata/base/status.h"
 #include "strata/drive/block_file.h"
+#include "strata/table/scan.h"
 
 namespace strata {
 
@@ -102,6 +103,14 @@ class NodeClient {
 
   virtual Result<std::unique_ptr<FragmentWriter>> WriteFragment(const FragmentRef& ref) = 0;
   virtual Result<std::unique_ptr<FragmentReader>> ReadFragment(const FragmentRef& ref) = 0;
+  // Runs a table scan over row groups stored in this fragment (the pushdown
+  // path): chunk offsets in `tasks` are in the fragment's own bytes (its unit
+  // f covers [f * unit_size, (f + 1) * unit_size)), and every chunk lies in
+  // one unit. Reads only the column chunks the scan needs, trusting them by
+  // their page CRCs, and falls back to verified (and, where needed, rebuilt)
+  // whole units. Returns only matching rows or partial aggregates.
+  virtual Result<table::ScanResult> ScanFragment(const FragmentRef& ref, const table::ScanSpec& spec,
+                                                 const std::vector<table::RowGroupTask>& tasks) = 0;
   // Removes the fragment's blocks; blocks already gone are not an error.
   // Unavailable when a drive that holds one cannot be reached.
   virtual Status DeleteFragment(const FragmentRef& ref) = 0;
