@@ -38,5 +38,6 @@ Result<ObjectPath> ParseObjectPath(const std::string& text);
 void AddStoreCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddObjectCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace strata::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   AddStoreCommands(app, options, exit_code);
   AddObjectCommands(app, options, exit_code);
   AddServeCommand(app, options, exit_code);
+  AddTableCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,1 @@
+SELECT COUNT(*), MIN(energy), MAX(energy), SUM(e * 2), AVG(pt) AS mean_pt FROM 'bucket/run1/particles.parquet' WHERE run = 7;

@@ -1,0 +1,1 @@
+SELECT a FROM t WHERE a BETWEEN 1 AND 2 AND b NOT BETWEEN -3.5 AND .5 OR c IN (1, 2, 3) AND d NOT IN ('x', 'it''s')

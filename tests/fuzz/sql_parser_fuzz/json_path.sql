@@ -1,0 +1,1 @@
+SELECT s.name FROM S3Object[*].records[0].items s WHERE s.price <= 9.99

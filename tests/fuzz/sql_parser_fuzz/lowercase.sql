@@ -1,0 +1,1 @@
+select count(s.id), cast(s.v as decimal) from s3object where s.a = true or s.b = false limit 0

@@ -1,0 +1,1 @@
+SELECT ((((((a + 1)))))) FROM t WHERE ((b)) IN (((1)), (2 + c), CAST('3' AS INT))

@@ -1,0 +1,1 @@
+SELECT x FROM data.parquet WHERE y IS NULL OR z IS NOT NULL AND NOT (w <> 4 OR w != 5)

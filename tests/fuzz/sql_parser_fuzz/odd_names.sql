@@ -1,0 +1,1 @@
+SELECT f(), g(a, b, c), "select" AS "from" FROM "my table" "alias" WHERE x = 99999999999999999999

@@ -1,0 +1,1 @@
+SELECT s.ke, s."x" FROM S3Object s WHERE CAST(s._1 AS FLOAT) > 3.5 LIMIT 10

@@ -1,0 +1,1 @@
+SELECT DISTINCT a, b AS "order", "left" FROM t JOIN u ON a = b ORDER BY a
