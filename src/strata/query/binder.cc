@@ -185,6 +185,21 @@ class Binder {
     return Status::OK();
   }
 
+  // A FLOAT column compared with a decimal constant compares with the
+  // constant rounded to FLOAT, as DuckDB and SQL's implicit cast do: "ke =
+  // 0.028188124" then finds the value printed as 0.028188124.
+  static void RoundToFloat(const Expr& other, Expr* constant) {
+    if (other.type != Type::kFloat || constant->op != ExprOp::kConstant || constant->value.is_null ||
+        constant->value.type != Type::kDouble) {
+      return;
+    }
+    constant->value.double_value = static_cast<double>(static_cast<float>(constant->value.double_value));
+  }
+  static void CoerceConstants(Expr* a, Expr* b) {
+    RoundToFloat(*a, b);
+    RoundToFloat(*b, a);
+  }
+
   Status CheckBoolean(const Expr& e, size_t position, const char* what) const {
     if (e.type == Type::kBoolean || (e.op == ExprOp::kConstant && e.value.is_null)) return Status::OK();
     return Error(position, std::string(what) + " needs a condition, found " + table::TypeLabel(e.type));
@@ -214,10 +229,8 @@ class Binder {
         t == "INT32") {
       return Type::kInt64;
     }
-    if (t == "FLOAT" || t == "REAL" || t == "DOUBLE" || t == "DECIMAL" || t == "NUMERIC" || t == "FLOAT8" ||
-        t == "FLOAT4") {
-      return Type::kDouble;
-    }
+    if (t == "FLOAT" || t == "REAL" || t == "FLOAT4") return Type::kFloat;
+    if (t == "DOUBLE" || t == "DECIMAL" || t == "NUMERIC" || t == "FLOAT8") return Type::kDouble;
     if (t == "STRING" || t == "VARCHAR" || t == "CHAR" || t == "TEXT") return Type::kByteArray;
     if (t == "BOOL" || t == "BOOLEAN") return Type::kBoolean;
     return Error(e.position, "unknown type '" + t + "' in CAST (INT, FLOAT, DOUBLE, STRING, BOOL)");
@@ -277,6 +290,7 @@ class Binder {
           }
         } else {
           RETURN_IF_ERROR(CheckComparable(left, right, e.position));
+          CoerceConstants(&left, &right);
         }
         return Expr::Binary(op, std::move(left), std::move(right));
       }
@@ -286,6 +300,8 @@ class Binder {
         ASSIGN_OR_RETURN(Expr high, BindExpr(*e.args[2]));
         RETURN_IF_ERROR(CheckComparable(value, low, e.args[1]->position));
         RETURN_IF_ERROR(CheckComparable(value, high, e.args[2]->position));
+        CoerceConstants(&value, &low);
+        CoerceConstants(&value, &high);
         Expr both = Expr::Binary(ExprOp::kAnd, Expr::Binary(ExprOp::kGe, value, std::move(low)),
                                  Expr::Binary(ExprOp::kLe, value, std::move(high)));
         return e.negated ? Expr::Unary(ExprOp::kNot, std::move(both)) : both;
@@ -297,6 +313,7 @@ class Binder {
         for (size_t i = 1; i < e.args.size(); ++i) {
           ASSIGN_OR_RETURN(Expr item, BindExpr(*e.args[i]));
           RETURN_IF_ERROR(CheckComparable(value, item, e.args[i]->position));
+          CoerceConstants(&value, &item);
           if (item.op == ExprOp::kConstant) {
             constants.push_back(item.value);
           } else {

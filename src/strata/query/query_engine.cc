@@ -204,7 +204,8 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return Status::OK();
   }
-  if (spec.aggregating()) {
+  // An aggregate query has one result row, which LIMIT 0 removes.
+  if (spec.aggregating() && spec.limit > 0) {
     std::vector<ColumnVector> row;
     RETURN_IF_ERROR(FinalizeAggregates(bound, total, &row));
     stats->rows_returned = 1;

@@ -116,6 +116,8 @@ void S3Gateway::Dispatch(S3Request& request) {
   if (method == "OPTIONS") return SendPreflight(request, config_.server);
   if (auto error = Authenticate(request)) return fail(*error);
 
+  if (raw_path == "/api/v1/query") return QueryApi(request);
+
   const std::string sub = Subresource(request);
   auto unsupported = [&] {
     return fail(S3Error::NotImplemented(method + " ?" + sub + " is not supported"));

@@ -70,6 +70,9 @@ class S3Gateway final : public HttpHandler {
   // Loads the bucket and checks that the request's user may read or write it.
   http::S3Result<BucketRecord> AuthorizeBucket(const S3Request& request, const std::string& bucket, bool write);
 
+  // The JSON query API, POST /api/v1/query (query_api.cc).
+  void QueryApi(S3Request& request);
+
   // Service and buckets (s3_buckets.cc).
   void ListBuckets(S3Request& request);
   void CreateBucket(S3Request& request);

@@ -152,7 +152,9 @@ Status AppendCsvRecords(const std::vector<CsvRecord>& records, uint64_t first_li
     for (size_t c = 0; c < schema.size(); ++c) {
       parquet::ColumnVector& column = (*columns)[c];
       const std::string& text = record[c];
-      const bool null = schema[c].type != Type::kByteArray ? Trim(text).empty() : false;
+      // An empty field is NULL for every type (as DuckDB reads CSV); a
+      // string of spaces stays a string.
+      const bool null = schema[c].type != Type::kByteArray ? Trim(text).empty() : text.empty();
       if (null && !schema[c].optional) {
         return Status::InvalidArgument("line " + std::to_string(line) + ", column '" + schema[c].name +
                                        "': empty value in a required column");

@@ -46,7 +46,7 @@ class CsvParser {
 
 // Column types from sample records: INT64 when every non-empty value is an
 // integer, DOUBLE when every one is a number, BOOLEAN for true/false, else
-// STRING. Every column is optional (an empty field is NULL).
+// STRING. Every column is optional (an empty field is NULL, strings included).
 std::vector<parquet::ColumnSchema> InferCsvSchema(const CsvRecord& header, const std::vector<CsvRecord>& sample);
 
 // Appends records to one column vector per schema column. `first_line` is the

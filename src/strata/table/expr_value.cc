@@ -198,6 +198,7 @@ Status EvalCast(const Expr& expr, const BatchView& batch, ColumnVector* out) {
   switch (to) {
     case Type::kInt64: out->int64s.assign(n, 0); break;
     case Type::kDouble: out->doubles.assign(n, 0); break;
+    case Type::kFloat: out->floats.assign(n, 0); break;
     case Type::kBoolean: out->bools.assign(n, 0); break;
     case Type::kByteArray: break;
     default: return Status::InvalidArgument("cannot cast to " + TypeLabel(to));
@@ -209,7 +210,18 @@ Status EvalCast(const Expr& expr, const BatchView& batch, ColumnVector* out) {
       continue;
     }
     if (!valid) continue;
-    if (in.type == Type::kByteArray) {
+    if (to == Type::kFloat) {
+      double d = 0;
+      if (in.type == Type::kByteArray) {
+        ColumnVector wide(Type::kDouble);
+        wide.doubles.assign(1, 0);
+        RETURN_IF_ERROR(CastStringRow(in.strings[i], Type::kDouble, 0, &wide));
+        d = wide.doubles[0];
+      } else {
+        d = NumberAt<double>(in, i);
+      }
+      out->floats[i] = static_cast<float>(d);
+    } else if (in.type == Type::kByteArray) {
       RETURN_IF_ERROR(CastStringRow(in.strings[i], to, i, out));
     } else if (to == Type::kInt64) {
       const double d = NumberAt<double>(in, i);

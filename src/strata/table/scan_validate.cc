@@ -86,7 +86,8 @@ Status Validate(const Expr& e, const std::vector<ScanColumn>& columns, int depth
       return Status::OK();
     case ExprOp::kCast:
       RETURN_IF_ERROR(arity(1));
-      if (e.type != Type::kBoolean && e.type != Type::kInt64 && e.type != Type::kDouble && e.type != Type::kByteArray) {
+      if (e.type != Type::kBoolean && e.type != Type::kInt64 && e.type != Type::kFloat && e.type != Type::kDouble &&
+          e.type != Type::kByteArray) {
         return Invalid("cast target");
       }
       return Status::OK();
