@@ -2,16 +2,18 @@
 # Runs the benchmarks of an already built tree and prints their tables.
 # Builds nothing: `make bench` builds first, then calls this.
 #
-#   bash bench/run.sh BUILD_DIR [--only erasure|store|s3] [ARGS...]
+#   bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query] [ARGS...]
 #
 # ARGS go to strata_store_bench (--dir, --size, --small-seconds, ...), except
 # those spelled --erasure-NAME, which go to strata_erasure_bench as --NAME,
-# and --s3-NAME, which go to bench/s3_bench.sh (strata serve against nginx) as --NAME:
+# --s3-NAME, which go to bench/s3_bench.sh (strata serve against nginx) as --NAME,
+# and --query-NAME, which go to bench/query_bench.sh (pushdown against the host
+# path and DuckDB) as --NAME:
 #   bash bench/run.sh build --size 256MiB --erasure-seconds 0.1 --s3-seconds 2
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == -* ]]; then
-  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store|s3] [ARGS...]" >&2
+  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query] [ARGS...]" >&2
   exit 2
 fi
 build=$1
@@ -20,6 +22,7 @@ shift
 only=""
 erasure_args=()
 s3_args=()
+query_args=()
 store_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,6 +34,14 @@ while [[ $# -gt 0 ]]; do
       erasure_args+=("--${1#--erasure-}")
       if [[ $# -gt 1 && "$2" != --* ]]; then
         erasure_args+=("$2")
+        shift
+      fi
+      shift
+      ;;
+    --query-*)
+      query_args+=("--${1#--query-}")
+      if [[ $# -gt 1 && "$2" != --* ]]; then
+        query_args+=("$2")
         shift
       fi
       shift
@@ -74,5 +85,11 @@ if [[ -z "$only" || "$only" == s3 ]]; then
   echo "== strata_s3_bench (bench/s3_bench.sh) ${s3_args[*]+"${s3_args[*]}"}"
   echo
   bash "$(dirname "$0")/s3_bench.sh" "$build" "${s3_args[@]+"${s3_args[@]}"}"
+  echo
+fi
+if [[ -z "$only" || "$only" == query ]]; then
+  echo "== query pushdown (bench/query_bench.sh) ${query_args[*]+"${query_args[*]}"}"
+  echo
+  bash "$(dirname "$0")/query_bench.sh" "$build" "${query_args[@]+"${query_args[@]}"}"
   echo
 fi
