@@ -6,6 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <iostream>
 
@@ -61,18 +65,80 @@ class FileByteSink : public parquet::ByteSink {
   int fd_;
 };
 
-// Streams into a new object; committed by Commit, discarded otherwise.
+// Streams into a new object; committed by Commit, discarded otherwise. The
+// store's write (erasure coding, checksums, drive writes) runs on a thread of
+// its own, so encoding the next row groups overlaps with storing the last
+// ones; at most kQueueBytes wait between the two.
 class ObjectByteSink : public parquet::ByteSink {
  public:
-  explicit ObjectByteSink(std::unique_ptr<ObjectWriter> writer) : writer_(std::move(writer)) {}
+  explicit ObjectByteSink(std::unique_ptr<ObjectWriter> writer)
+      : writer_(std::move(writer)), thread_([this] { Drain(); }) {}
+  ~ObjectByteSink() override { Stop(); }
+
   Status Write(std::string_view bytes) override {
-    return writer_->Write(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return queued_ < kQueueBytes || !failure_.ok(); });
+    if (!failure_.ok()) return failure_;
+    queue_.emplace_back(bytes);
+    queued_ += bytes.size();
+    ready_.notify_one();
+    return Status::OK();
   }
-  Result<ObjectRecord> Commit() { return writer_->Commit(); }
-  void Abort() { writer_->Abort(); }
+  Result<ObjectRecord> Commit() {
+    Stop();
+    if (!failure_.ok()) {
+      writer_->Abort();
+      return failure_;
+    }
+    return writer_->Commit();
+  }
+  void Abort() {
+    Stop();
+    writer_->Abort();
+  }
 
  private:
+  static constexpr size_t kQueueBytes = 8 << 20;
+
+  void Drain() {
+    for (;;) {
+      std::string bytes;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return;
+        bytes = std::move(queue_.front());
+        queue_.pop_front();
+        queued_ -= bytes.size();
+        room_.notify_one();
+      }
+      Status st = writer_->Write(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+      if (!st.ok()) {
+        std::lock_guard lock(mu_);
+        failure_ = st;
+        queue_.clear();
+        room_.notify_all();
+        return;
+      }
+    }
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      ready_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
   std::unique_ptr<ObjectWriter> writer_;
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<std::string> queue_;
+  size_t queued_ = 0;
+  bool closed_ = false;
+  Status failure_;
+  std::thread thread_;  // last: started once the members above exist
 };
 
 Result<parquet::Codec> ParseCodec(const std::string& name) {

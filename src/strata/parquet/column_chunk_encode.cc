@@ -3,6 +3,8 @@
 // reading the whole unit, and the chunk's min, max and null count.
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
 #include "strata/base/checksum.h"
 #include "strata/parquet/column_chunk.h"
@@ -32,29 +34,49 @@ void AppendFixed(const std::vector<T>& values, const ColumnVector& c, size_t fir
 }
 
 // Min and max over the valid values of [first, first + count), NaN skipped.
+// Written as branch-free selects so the common all-valid case vectorizes
+// (a NaN compares false, so it never replaces a bound).
 template <typename T>
 bool MinMax(const std::vector<T>& values, const ColumnVector& c, size_t first, size_t count, T* lo, T* hi) {
+  T low = std::numeric_limits<T>::max();
+  T high = std::numeric_limits<T>::lowest();
+  if constexpr (std::is_floating_point_v<T>) {
+    low = std::numeric_limits<T>::infinity();
+    high = -std::numeric_limits<T>::infinity();
+  }
   bool have = false;
-  for (size_t i = first; i < first + count; ++i) {
-    if (!c.IsValid(i)) continue;
-    const T v = values[i];
-    if constexpr (std::is_floating_point_v<T>) {
-      if (std::isnan(v)) continue;
+  const T* v = values.data();
+  if (c.validity.empty()) {
+    for (size_t i = first; i < first + count; ++i) {
+      low = v[i] < low ? v[i] : low;
+      high = v[i] > high ? v[i] : high;
     }
-    if (!have) {
-      *lo = *hi = v;
-      have = true;
+    if constexpr (std::is_floating_point_v<T>) {
+      // Only infinities (or nothing but NaN) leave the bounds crossed.
+      for (size_t i = first; i < first + count && !have; ++i) have = !std::isnan(v[i]);
     } else {
-      if (v < *lo) *lo = v;
-      if (v > *hi) *hi = v;
+      have = count > 0;
+    }
+  } else {
+    for (size_t i = first; i < first + count; ++i) {
+      if (!c.validity[i]) continue;
+      if constexpr (std::is_floating_point_v<T>) {
+        if (std::isnan(v[i])) continue;
+      }
+      low = v[i] < low ? v[i] : low;
+      high = v[i] > high ? v[i] : high;
+      have = true;
     }
   }
+  if (!have) return false;
+  *lo = low;
+  *hi = high;
   if constexpr (std::is_floating_point_v<T>) {
     // The spec's rule for signed zeros: min -0.0, max +0.0.
-    if (have && *lo == 0) *lo = -T(0);
-    if (have && *hi == 0) *hi = T(0);
+    if (*lo == 0) *lo = -T(0);
+    if (*hi == 0) *hi = T(0);
   }
-  return have;
+  return true;
 }
 
 template <typename T>
