@@ -56,6 +56,23 @@ aws s3 ls --recursive s3://demo
 aws s3 cp --only-show-errors s3://demo/sample.bin "$sample/sample.out"
 cmp "$sample/sample.bin" "$sample/sample.out" && echo "sample.bin: 24 MiB round trip over S3, bytes identical"
 aws s3 cp --only-show-errors s3://demo/notes/hello.txt -
+
+echo
+echo "== a table: 1,000,000 particles as aligned Parquet, queried where it is stored (POST /api/v1/query)"
+"$strata" gen particles "$sample/particles.parquet" --file --count 1000000 -q
+# One PUT keeps the table in one blob, aligned to the erasure units (a
+# multipart upload would be queried at the gateway instead).
+aws s3api put-object --bucket demo --key tables/particles.parquet --body "$sample/particles.parquet" >/dev/null
+query() {
+  curl -sS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H "content-type: text/plain" -H "x-amz-content-sha256: $(printf %s "$1" | sha256sum | cut -d' ' -f1)" \
+    --data-binary "$1" "$endpoint/api/v1/query"
+}
+for sql in "SELECT COUNT(*), AVG(ke), MAX(ke) FROM demo/tables/particles.parquet WHERE ke > 1.0" \
+           "SELECT * FROM demo/tables/particles.parquet WHERE ke > 3.0 LIMIT 5"; do
+  echo "\$ $sql"
+  query "$sql"
+done
 cat <<EOF
 
 Try it (in another shell, while the server runs):
@@ -64,6 +81,7 @@ Try it (in another shell, while the server runs):
   aws --endpoint-url $endpoint s3api get-object --bucket demo --key sample.bin --range bytes=0-99 /tmp/first100
   aws --endpoint-url $endpoint s3 presign s3://demo/notes/hello.txt --expires-in 600
   curl -s "\$(aws --endpoint-url $endpoint s3 presign s3://demo/notes/runs.csv)"
+With the server stopped, the same tables answer \`$strata --store $store query "SELECT ..."\` (docs/api.md).
 The credentials live in $store/strata.toml ([[users]]); see docs/api.md for what the S3 API covers.
 EOF
 
