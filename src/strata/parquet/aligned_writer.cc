@@ -116,6 +116,7 @@ Status AlignedWriter::Append(const std::vector<ColumnVector>& columns) {
       return Status::InvalidArgument("column '" + column.name + "' is required but has a null");
     }
   }
+  RETURN_IF_ERROR(CheckRowsFit(columns, rows));
   for (size_t c = 0; c < columns.size(); ++c) AppendValues(columns[c], &pending_[c]);
   pending_rows_ += rows;
   // Keep half a unit of rows beyond the estimate, so a row group can grow
@@ -135,6 +136,35 @@ Status AlignedWriter::Finish() {
   RETURN_IF_ERROR(Write(std::string_view(reinterpret_cast<const char*>(&length), 4)));
   RETURN_IF_ERROR(Write(std::string_view(kMagic, 4)));
   finished_ = true;
+  return Status::OK();
+}
+
+// Refuses, before anything of the batch is kept, a row that cannot fit in a
+// unit even alone: its values, page headers and the trailer's statistics
+// (at most two 256-byte strings a string column) must leave room.
+Status AlignedWriter::CheckRowsFit(const std::vector<ColumnVector>& columns, size_t rows) const {
+  size_t fixed = 0;
+  std::vector<const ColumnVector*> strings;
+  for (const ColumnVector& c : columns) {
+    if (c.type == Type::kByteArray) {
+      strings.push_back(&c);
+    } else {
+      fixed += PlainWidth(c, rows);
+    }
+  }
+  // Per column a page header and chunk metadata (under 96 bytes); per string
+  // column its min and max (at most 256 bytes each) in the trailer.
+  const size_t overhead = 256 + schema_.size() * 96 + strings.size() * 2 * 256;
+  const size_t room = options_.unit_size - 4 > overhead ? options_.unit_size - 4 - overhead : 0;
+  for (size_t r = 0; r < rows; ++r) {
+    size_t bytes = fixed;
+    for (const ColumnVector* c : strings) bytes += 4 + c->strings[r].size();
+    if (bytes > room) {
+      return Status::InvalidArgument("row " + std::to_string(rows_ + pending_rows_ + r) + " holds " +
+                                     std::to_string(bytes) + " bytes and cannot fit in a unit of " +
+                                     std::to_string(options_.unit_size) + " bytes");
+    }
+  }
   return Status::OK();
 }
 

@@ -61,6 +61,7 @@ class AlignedWriter {
   const FileMetaData& metadata() const { return metadata_; }
 
  private:
+  Status CheckRowsFit(const std::vector<ColumnVector>& columns, size_t rows) const;
   Status EmitRowGroup();
   Status TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks, RowGroup* group, std::string* trailer);
   size_t EstimateRows() const;

@@ -504,7 +504,9 @@ TEST(AlignedWriterTest, TrailerDamageIsCorruption) {
     std::memcpy(&shorter[kUnit - 8], &less, 4);
     // A shorter length reads a different slice: refused, or at least not the same row group.
     Result<RowGroup> parsed = ParseUnitTrailer(shorter);
-    if (parsed.ok()) EXPECT_NE(*parsed, *ParseUnitTrailer(unit));
+    if (parsed.ok()) {
+      EXPECT_NE(*parsed, *ParseUnitTrailer(unit));
+    }
   }
 }
 

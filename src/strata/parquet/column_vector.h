@@ -30,6 +30,7 @@ struct ColumnVector {
 
   ColumnVector() = default;
   explicit ColumnVector(Type t) : type(t) {}
+  bool operator==(const ColumnVector&) const = default;
 
   size_t size() const {
     switch (type) {

@@ -46,6 +46,7 @@ class Binder {
         return Error(statement.where->position, "aggregates are not allowed in WHERE");
       }
       ASSIGN_OR_RETURN(Expr filter, BindExpr(*statement.where));
+      if (filter.op == ExprOp::kConstant && filter.value.is_null) filter = Expr::Constant(Value::Null(Type::kBoolean));
       if (filter.type != Type::kBoolean) {
         return Error(statement.where->position,
                      "WHERE needs a condition, found an expression of type " + table::TypeLabel(filter.type));

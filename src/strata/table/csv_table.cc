@@ -18,8 +18,9 @@ Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>*
   auto end_record = [&] {
     end_field();
     // A blank line is no record.
-    if (!(current_.size() == 1 && current_[0].empty())) records->push_back(std::move(current_));
+    if (!(current_.size() == 1 && current_[0].empty() && !quoted_in_record_)) records->push_back(std::move(current_));
     current_.clear();
+    quoted_in_record_ = false;
     record_line_ = line_;
   };
   for (char ch : data) {
@@ -45,6 +46,7 @@ Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>*
       } else if (!field_started_) {
         in_quotes_ = true;
         field_started_ = true;
+        quoted_in_record_ = true;
       } else {
         field_ += ch;  // a quote inside an unquoted field is kept as is
       }

@@ -40,6 +40,7 @@ class CsvParser {
   bool after_quote_ = false;   // just closed a quoted section
   bool field_started_ = false;
   bool pending_cr_ = false;
+  bool quoted_in_record_ = false;  // a line holding only "" is a record, not a blank line
   uint64_t line_ = 1;          // current line
   uint64_t record_line_ = 1;   // line where `current_` began
 };

@@ -225,6 +225,11 @@ Status EvalComparison(const Expr& expr, const BatchView& batch, std::vector<uint
   out->resize(batch.rows);
   const Expr& left = expr.args[0];
   const Expr& right = expr.args[1];
+  auto null_constant = [](const Expr& e) { return e.op == ExprOp::kConstant && e.value.is_null; };
+  if (null_constant(left) || null_constant(right)) {
+    std::fill(out->begin(), out->end(), kUnknown);
+    return Status::OK();
+  }
   if (left.type == Type::kByteArray || right.type == Type::kByteArray) {
     StringOperand l, r;
     RETURN_IF_ERROR(MakeStringOperand(left, batch, &l));

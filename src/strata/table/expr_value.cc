@@ -71,6 +71,17 @@ Status EvalArithmetic(const Expr& expr, const BatchView& batch, ColumnVector* ou
   const size_t n = batch.rows;
   out->Clear();
   out->type = expr.type;
+  // Only a NULL constant of string type can reach here as a string (the
+  // binder and ValidateSpec refuse arithmetic on strings): all NULL.
+  if (left.type == Type::kByteArray || right.type == Type::kByteArray) {
+    if (expr.type == Type::kInt64) {
+      out->int64s.assign(n, 0);
+    } else {
+      out->doubles.assign(n, 0);
+    }
+    out->validity.assign(n, 0);
+    return Status::OK();
+  }
   MergeValidity(left, right, n, &out->validity);
   auto set_null = [&](size_t i) {
     if (out->validity.empty()) out->validity.assign(n, 1);

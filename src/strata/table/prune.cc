@@ -109,6 +109,18 @@ class Pruner {
     const Value& c = constant->value;
     const int lo = Compare(s->min, c);  // min vs c
     const int hi = Compare(s->max, c);  // max vs c
+    // Statistics leave NaN out, and a NaN row makes every comparison false
+    // but != true: for floating-point columns those outcomes stay possible.
+    if (s->min.type == Type::kDouble || s->min.type == Type::kFloat) {
+      Outcomes o = ComparisonOutcomes(op, lo, hi);
+      o.can_false = true;
+      if (op == ExprOp::kNe) o.can_true = true;
+      return o;
+    }
+    return ComparisonOutcomes(op, lo, hi);
+  }
+
+  static Outcomes ComparisonOutcomes(ExprOp op, int lo, int hi) {
     switch (op) {
       case ExprOp::kGt: return {hi > 0, lo <= 0};
       case ExprOp::kGe: return {hi >= 0, lo < 0};

@@ -95,9 +95,10 @@ void AccumulateNumbers(const std::vector<T>& values, const ColumnVector& c, Type
   for (size_t i = 0; i < n; ++i) {
     if (!c.IsValid(i)) continue;
     const T v = values[i];
+    ++count;
     if constexpr (std::is_floating_point_v<T>) {
-      if (std::isnan(v)) continue;  // NaN neither counts toward MIN/MAX nor poisons them
-      double_sum += v;
+      double_sum += v;  // a NaN makes SUM and AVG NaN, as in DuckDB
+      if (std::isnan(v)) continue;  // but MIN and MAX skip it
     } else {
       int_sum += v;
     }
@@ -108,7 +109,6 @@ void AccumulateNumbers(const std::vector<T>& values, const ColumnVector& c, Type
       lo = std::min(lo, v);
       hi = std::max(hi, v);
     }
-    ++count;
   }
   s->SetIntSum(int_sum);
   s->double_sum = double_sum;
