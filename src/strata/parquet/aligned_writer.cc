@@ -45,29 +45,6 @@ void DropFront(ColumnVector* c, size_t n) {
   }
 }
 
-void AppendValues(const ColumnVector& in, ColumnVector* out) {
-  const size_t before = out->size();
-  if (!in.validity.empty() || !out->validity.empty()) {
-    if (out->validity.empty()) out->validity.assign(before, 1);
-    if (in.validity.empty()) {
-      out->validity.insert(out->validity.end(), in.size(), 1);
-    } else {
-      out->validity.insert(out->validity.end(), in.validity.begin(), in.validity.end());
-    }
-  }
-  switch (in.type) {
-    case Type::kBoolean: out->bools.insert(out->bools.end(), in.bools.begin(), in.bools.end()); break;
-    case Type::kInt32: out->int32s.insert(out->int32s.end(), in.int32s.begin(), in.int32s.end()); break;
-    case Type::kInt64: out->int64s.insert(out->int64s.end(), in.int64s.begin(), in.int64s.end()); break;
-    case Type::kFloat: out->floats.insert(out->floats.end(), in.floats.begin(), in.floats.end()); break;
-    case Type::kDouble: out->doubles.insert(out->doubles.end(), in.doubles.begin(), in.doubles.end()); break;
-    case Type::kByteArray:
-      out->strings.Reserve(in.size(), in.strings.bytes.size());
-      for (size_t i = 0; i < in.size(); ++i) out->strings.Append(in.strings[i]);
-      break;
-    default: break;
-  }
-}
 
 }  // namespace
 
@@ -117,7 +94,7 @@ Status AlignedWriter::Append(const std::vector<ColumnVector>& columns) {
     }
   }
   RETURN_IF_ERROR(CheckRowsFit(columns, rows));
-  for (size_t c = 0; c < columns.size(); ++c) AppendValues(columns[c], &pending_[c]);
+  for (size_t c = 0; c < columns.size(); ++c) AppendColumn(columns[c], &pending_[c]);
   pending_rows_ += rows;
   // Keep half a unit of rows beyond the estimate, so a row group can grow
   // when its pages compress better than the estimate assumed.

@@ -61,4 +61,7 @@ struct ColumnVector {
   }
 };
 
+// Appends every row of `in` to *out (same type), validity included.
+void AppendColumn(const ColumnVector& in, ColumnVector* out);
+
 }  // namespace strata::parquet

@@ -115,6 +115,6 @@ void SelectedRows(const std::vector<uint8_t>& truth, std::vector<uint32_t>* rows
 // Copies the listed rows of `in` into *out (same type; validity kept).
 void GatherRows(const ColumnVector& in, const std::vector<uint32_t>& rows, ColumnVector* out);
 // Appends every row of `in` to *out (same type).
-void AppendColumn(const ColumnVector& in, ColumnVector* out);
+using parquet::AppendColumn;
 
 }  // namespace strata::table
