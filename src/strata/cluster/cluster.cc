@@ -216,8 +216,14 @@ class ClusterBlobReader : public BlobReader {
       if (within == 0 && take == length) {
         RETURN_IF_ERROR(ReadUnit(unit, out.subspan(done, take)));
       } else {
-        scratch_.resize(length);
-        RETURN_IF_ERROR(ReadUnit(unit, scratch_));
+        // Partial reads of one unit (the column chunks of a row group, small
+        // ranges) share one read and check of it.
+        if (scratch_unit_ != unit) {
+          scratch_unit_ = UINT64_MAX;
+          scratch_.resize(length);
+          RETURN_IF_ERROR(ReadUnit(unit, scratch_));
+          scratch_unit_ = unit;
+        }
         std::memcpy(out.data() + done, scratch_.data() + within, take);
       }
       done += take;
@@ -317,6 +323,7 @@ class ClusterBlobReader : public BlobReader {
   std::vector<std::unique_ptr<FragmentReader>> readers_;
   std::vector<std::string> failed_;
   std::vector<std::byte> scratch_;
+  uint64_t scratch_unit_ = UINT64_MAX;  // the unit scratch_ holds
 };
 
 }  // namespace

@@ -92,31 +92,33 @@ Result<table::ScanResult> LocalNode::ScanFragment(const FragmentRef& ref, const 
   RETURN_IF_ERROR(table::ValidateSpec(spec));
   ASSIGN_OR_RETURN(auto codec, FragmentCodec(ref));
   if (ref.unit_size == 0) return Status::InvalidArgument("fragment of blob " + ref.blob_id + " has unit size 0");
-  // Group row groups by the drive (level-2 position) that holds their unit.
-  std::map<int, std::vector<table::RowGroupTask>> by_drive;
-  for (const table::RowGroupTask& task : tasks) {
+  // Results are kept per row group and merged in file order, so a node
+  // returns rows in the order of the file whatever the worker that read them.
+  std::vector<table::RowGroupTask> ordered = tasks;
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.row_group < b.row_group; });
+  // The drive (level-2 position) that holds each row group's unit; each drive
+  // group goes to one worker.
+  std::vector<int> drive_of(ordered.size());
+  std::map<int, size_t> worker_of;  // drive position -> worker
+  for (size_t t = 0; t < ordered.size(); ++t) {
+    const table::RowGroupTask& task = ordered[t];
     if (task.chunks.size() != spec.columns.size()) {
       return Status::InvalidArgument("row group " + std::to_string(task.row_group) + ": chunks do not match columns");
     }
     const uint64_t offset = task.chunks.empty() ? 0 : task.chunks[0].offset;
-    by_drive[static_cast<int>((offset / ref.unit_size) % ref.code.k)].push_back(task);
+    drive_of[t] = static_cast<int>((offset / ref.unit_size) % ref.code.k);
+    worker_of.emplace(drive_of[t], 0);
   }
-  // Results are kept per row group and merged in file order, so a node
-  // returns rows in the order of the file whatever the worker that read them.
-  std::vector<table::RowGroupTask> ordered;
-  for (auto& [drive, group] : by_drive) ordered.insert(ordered.end(), group.begin(), group.end());
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.row_group < b.row_group; });
-  const size_t workers = WorkerCount(by_drive.size());
-  std::map<int, size_t> worker_of;  // drive position -> worker
-  for (const auto& [drive, group] : by_drive) worker_of.emplace(drive, worker_of.size() % workers);
+  const size_t workers = WorkerCount(worker_of.size());
+  size_t next = 0;
+  for (auto& [drive, worker] : worker_of) worker = next++ % workers;
   std::vector<table::ScanResult> results(ordered.size());
   std::vector<Status> statuses(workers);
   auto work = [&](size_t w) {
     FragmentChunkSource source(this, ref, codec);
     uint64_t rows = 0;
     for (size_t t = 0; t < ordered.size(); ++t) {
-      const uint64_t unit = ordered[t].chunks.empty() ? 0 : ordered[t].chunks[0].offset / ref.unit_size;
-      if (worker_of.at(static_cast<int>(unit % ref.code.k)) != w) continue;
+      if (worker_of.at(drive_of[t]) != w) continue;
       // A worker's rows alone can satisfy the limit; the merge below keeps
       // the first ones in file order.
       if (!spec.aggregating() && spec.limit != table::kNoLimit && rows >= spec.limit) break;

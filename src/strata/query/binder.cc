@@ -17,13 +17,6 @@ using table::ExprOp;
 using table::Type;
 using table::Value;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -34,9 +27,7 @@ std::string Lower(std::string_view s) {
 class Binder {
  public:
   Binder(std::string_view sql, const std::vector<table::ScanColumn>& columns, const FromClause& from)
-      : sql_(sql), columns_(columns), from_(from) {
-    for (const auto& c : columns) names_.push_back(c.name);
-  }
+      : sql_(sql), columns_(columns), from_(from) {}
 
   Result<BoundQuery> Bind(const SelectStatement& statement) {
     BoundQuery bound;
@@ -140,12 +131,12 @@ class Binder {
   }
 
   Result<Expr> BindColumn(const AstExpr& e) {
-    if (!e.qualifier.empty() && !(from_.alias.empty() ? (from_.s3_object && EqualsIgnoreCase(e.qualifier, "S3Object"))
-                                                      : EqualsIgnoreCase(e.qualifier, from_.alias))) {
+    if (!e.qualifier.empty() && !(from_.alias.empty() ? (from_.s3_object && EqualsIgnoringCase(e.qualifier, "S3Object"))
+                                                      : EqualsIgnoringCase(e.qualifier, from_.alias))) {
       return Error(e.position, "unknown table alias '" + e.qualifier + "'");
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (EqualsIgnoreCase(columns_[c].name, e.name)) return Expr::Column(static_cast<int>(c), columns_[c].type);
+      if (EqualsIgnoringCase(columns_[c].name, e.name)) return Expr::Column(static_cast<int>(c), columns_[c].type);
     }
     // S3 Select names CSV fields by position: _1 is the first column.
     if (e.name.size() > 1 && e.name[0] == '_') {
@@ -336,7 +327,6 @@ class Binder {
   std::string_view sql_;
   const std::vector<table::ScanColumn>& columns_;
   const FromClause& from_;
-  std::vector<std::string> names_;
 };
 
 }  // namespace

@@ -87,6 +87,21 @@ std::string TypeLabel(Type type) {
   }
 }
 
+int CompareValues(const Value& a, const Value& b) {
+  if (a.type == Type::kByteArray || b.type == Type::kByteArray) {
+    const int c = a.string_value.compare(b.string_value);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  const bool a_int = IsInteger(a.type) || a.type == Type::kBoolean;
+  const bool b_int = IsInteger(b.type) || b.type == Type::kBoolean;
+  const int64_t ai = a.type == Type::kBoolean ? a.bool_value : a.int_value;
+  const int64_t bi = b.type == Type::kBoolean ? b.bool_value : b.int_value;
+  if (a_int && b_int) return ai < bi ? -1 : (ai > bi ? 1 : 0);
+  const double ad = a_int ? static_cast<double>(ai) : a.double_value;
+  const double bd = b_int ? static_cast<double>(bi) : b.double_value;
+  return ad < bd ? -1 : (ad > bd ? 1 : 0);
+}
+
 // ---- construction ----
 
 Expr Expr::Column(int index, Type type) {

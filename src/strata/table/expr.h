@@ -38,6 +38,11 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
+// -1, 0 or 1 ordering two non-null values of comparable types: strings by
+// bytes, integers and booleans as integers, anything with a floating-point
+// side as doubles.
+int CompareValues(const Value& a, const Value& b);
+
 bool IsNumeric(Type type);
 bool IsInteger(Type type);
 // "INT64", "FLOAT", "STRING", ...: the names users see in errors.

@@ -165,11 +165,16 @@ Status CastStringRow(std::string_view text, Type to, size_t i, ColumnVector* out
       out->int64s[i] = v;
       return Status::OK();
     }
-    case Type::kDouble: {
+    case Type::kDouble:
+    case Type::kFloat: {
       double v = 0;
       auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
       if (ec != std::errc() || end != t.data() + t.size() || t.empty()) return CastError(text, to);
-      out->doubles[i] = v;
+      if (to == Type::kFloat) {
+        out->floats[i] = static_cast<float>(v);
+      } else {
+        out->doubles[i] = v;
+      }
       return Status::OK();
     }
     case Type::kBoolean: {
@@ -221,19 +226,10 @@ Status EvalCast(const Expr& expr, const BatchView& batch, ColumnVector* out) {
       continue;
     }
     if (!valid) continue;
-    if (to == Type::kFloat) {
-      double d = 0;
-      if (in.type == Type::kByteArray) {
-        ColumnVector wide(Type::kDouble);
-        wide.doubles.assign(1, 0);
-        RETURN_IF_ERROR(CastStringRow(in.strings[i], Type::kDouble, 0, &wide));
-        d = wide.doubles[0];
-      } else {
-        d = NumberAt<double>(in, i);
-      }
-      out->floats[i] = static_cast<float>(d);
-    } else if (in.type == Type::kByteArray) {
+    if (in.type == Type::kByteArray) {
       RETURN_IF_ERROR(CastStringRow(in.strings[i], to, i, out));
+    } else if (to == Type::kFloat) {
+      out->floats[i] = static_cast<float>(NumberAt<double>(in, i));
     } else if (to == Type::kInt64) {
       const double d = NumberAt<double>(in, i);
       if (in.type == Type::kInt64) {

@@ -15,26 +15,6 @@ struct Outcomes {
 
 constexpr Outcomes kAnything{true, true};
 
-// -1, 0, 1 comparing a statistic with a constant of a comparable type.
-int Compare(const Value& stat, const Value& constant) {
-  if (stat.type == Type::kByteArray || constant.type == Type::kByteArray) {
-    int c = stat.string_value.compare(constant.string_value);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-  }
-  const bool stat_int = IsInteger(stat.type) || stat.type == Type::kBoolean;
-  const bool const_int = IsInteger(constant.type) || constant.type == Type::kBoolean;
-  if (stat_int && const_int) {
-    const int64_t a = stat.type == Type::kBoolean ? stat.bool_value : stat.int_value;
-    const int64_t b = constant.type == Type::kBoolean ? constant.bool_value : constant.int_value;
-    return a < b ? -1 : (a > b ? 1 : 0);
-  }
-  const double a = stat_int ? static_cast<double>(stat.type == Type::kBoolean ? stat.bool_value : stat.int_value)
-                            : stat.double_value;
-  const double b = const_int ? static_cast<double>(constant.type == Type::kBoolean ? constant.bool_value
-                                                                                  : constant.int_value)
-                             : constant.double_value;
-  return a < b ? -1 : (a > b ? 1 : 0);
-}
 
 ExprOp Mirror(ExprOp op) {
   switch (op) {
@@ -107,8 +87,8 @@ class Pruner {
     if (!s->has_min_max || !Comparable(s->min, constant->value)) return kAnything;
     if (constant->value.type == Type::kDouble && std::isnan(constant->value.double_value)) return kAnything;
     const Value& c = constant->value;
-    const int lo = Compare(s->min, c);  // min vs c
-    const int hi = Compare(s->max, c);  // max vs c
+    const int lo = CompareValues(s->min, c);  // min vs c
+    const int hi = CompareValues(s->max, c);  // max vs c
     // Statistics leave NaN out, and a NaN row makes every comparison false
     // but != true: for floating-point columns those outcomes stay possible.
     if (s->min.type == Type::kDouble || s->min.type == Type::kFloat) {
@@ -149,7 +129,7 @@ class Pruner {
       const Value& c = e.args[i].value;
       if (c.is_null) continue;
       if (!Comparable(s->min, c)) return kAnything;
-      if (Compare(s->min, c) <= 0 && Compare(s->max, c) >= 0) can_true = true;
+      if (CompareValues(s->min, c) <= 0 && CompareValues(s->max, c) >= 0) can_true = true;
     }
     return {can_true, true};
   }

@@ -48,16 +48,6 @@ ScanResult EmptyResult(const ScanSpec& spec) {
 
 namespace {
 
-// Compares two non-null values of the same expression type.
-int CompareValues(const Value& a, const Value& b) {
-  if (a.type == Type::kByteArray) return a.string_value.compare(b.string_value) < 0 ? -1 : (a.string_value == b.string_value ? 0 : 1);
-  if (IsInteger(a.type) || a.type == Type::kBoolean) {
-    const int64_t x = a.type == Type::kBoolean ? a.bool_value : a.int_value;
-    const int64_t y = b.type == Type::kBoolean ? b.bool_value : b.int_value;
-    return x < y ? -1 : (x > y ? 1 : 0);
-  }
-  return a.double_value < b.double_value ? -1 : (a.double_value > b.double_value ? 1 : 0);
-}
 
 void TakeMin(const Value& v, Value* min) {
   if (v.is_null) return;
