@@ -8,6 +8,10 @@ namespace strata::parquet {
 namespace {
 
 constexpr size_t kTrailerFixed = 8;  // u32 length + magic
+// What each data page costs beyond its values, for the first estimate of a
+// unit's rows: its header (about 25 bytes) and its OffsetIndex entry (about
+// 15).
+constexpr double kPageOverhead = 48;
 
 size_t PlainWidth(const ColumnVector& c, size_t rows) {
   switch (c.type) {
@@ -117,8 +121,9 @@ Status AlignedWriter::Finish() {
 }
 
 // Refuses, before anything of the batch is kept, a row that cannot fit in a
-// unit even alone: its values, page headers and the trailer's statistics
-// (at most two 256-byte strings a string column) must leave room.
+// unit even alone: its values, page headers, offset indexes and the
+// trailer's statistics (at most two 256-byte strings a string column) must
+// leave room.
 Status AlignedWriter::CheckRowsFit(const std::vector<ColumnVector>& columns, size_t rows) const {
   size_t fixed = 0;
   std::vector<const ColumnVector*> strings;
@@ -129,9 +134,10 @@ Status AlignedWriter::CheckRowsFit(const std::vector<ColumnVector>& columns, siz
       fixed += PlainWidth(c, rows);
     }
   }
-  // Per column a page header and chunk metadata (under 96 bytes); per string
-  // column its min and max (at most 256 bytes each) in the trailer.
-  const size_t overhead = 256 + schema_.size() * 96 + strings.size() * 2 * 256;
+  // Per column a page header and chunk metadata (under 96 bytes), and a
+  // one-page OffsetIndex with its location in the trailer (under 64); per
+  // string column its min and max (at most 256 bytes each) in the trailer.
+  const size_t overhead = 256 + schema_.size() * 160 + strings.size() * 2 * 256;
   const size_t room = options_.unit_size - 4 > overhead ? options_.unit_size - 4 - overhead : 0;
   for (size_t r = 0; r < rows; ++r) {
     size_t bytes = fixed;
@@ -153,16 +159,22 @@ size_t AlignedWriter::EstimateRows() const {
   if (per_row <= 0) {
     per_row = 0;
     for (const ColumnVector& c : pending_) per_row += static_cast<double>(PlainWidth(c, pending_rows_));
+    if (options_.page_size > 0) per_row *= 1.0 + kPageOverhead / static_cast<double>(options_.page_size);
   }
   // Page headers and the trailer take a little; stay a few percent under.
   const double usable = static_cast<double>(Capacity()) * 0.97 - 64.0 * static_cast<double>(schema_.size() + 4);
   return std::max<size_t>(1, static_cast<size_t>(usable / std::max(per_row, 0.125)));
 }
 
-Status AlignedWriter::TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks, RowGroup* group,
-                                  std::string* trailer) {
-  chunks->assign(schema_.size(), EncodedChunk());
-  *group = RowGroup();
+size_t AlignedWriter::UnitDraft::Used() const {
+  return static_cast<size_t>(group.total_compressed_size.value_or(0)) + offset_indexes.size() + trailer.size() +
+         kTrailerFixed;
+}
+
+Status AlignedWriter::TryRowGroup(size_t rows, UnitDraft* draft) {
+  *draft = UnitDraft();
+  draft->chunks.resize(schema_.size());
+  RowGroup* group = &draft->group;
   const uint64_t start = offset_ == 0 ? 4 : offset_;
   uint64_t position = start;
   for (size_t c = 0; c < schema_.size(); ++c) {
@@ -170,9 +182,10 @@ Status AlignedWriter::TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks
     options.codec = options_.codec;
     options.compression_level = options_.compression_level;
     options.optional = schema_[c].optional;
-    RETURN_IF_ERROR(EncodeColumnChunk(pending_[c], 0, rows, options, &(*chunks)[c])
-                        .WithContext("column '" + schema_[c].name + "'"));
-    const EncodedChunk& chunk = (*chunks)[c];
+    options.page_size = options_.page_size;
+    EncodedChunk& chunk = draft->chunks[c];
+    RETURN_IF_ERROR(
+        EncodeColumnChunk(pending_[c], 0, rows, options, &chunk).WithContext("column '" + schema_[c].name + "'"));
     ColumnMetaData meta;
     meta.type = schema_[c].type;
     meta.encodings = {Encoding::kPlain, Encoding::kRle};
@@ -190,33 +203,44 @@ Status AlignedWriter::TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks
     group->total_byte_size += chunk.total_uncompressed_size;
     position += chunk.bytes.size();
   }
+  // The offset indexes follow the chunks, in column order, with the pages'
+  // absolute file offsets: the node that holds the unit finds them through
+  // the trailer and reads only the pages it needs.
+  for (size_t c = 0; c < schema_.size(); ++c) {
+    ColumnChunk& column = group->columns[c];
+    const int64_t chunk_start = column.meta_data->data_page_offset;
+    OffsetIndex index;
+    for (const PageLocation& page : draft->chunks[c].pages) {
+      index.page_locations.push_back({chunk_start + page.offset, page.compressed_page_size, page.first_row_index});
+    }
+    const std::string bytes = SerializeOffsetIndex(index);
+    column.offset_index_offset = static_cast<int64_t>(position + draft->offset_indexes.size());
+    column.offset_index_length = static_cast<int32_t>(bytes.size());
+    draft->offset_indexes += bytes;
+  }
   group->num_rows = static_cast<int64_t>(rows);
   group->file_offset = static_cast<int64_t>(start);
-  group->total_compressed_size = static_cast<int64_t>(position - start);
+  group->total_compressed_size = static_cast<int64_t>(position - start);  // the chunks, as the spec counts
   // The ordinal is an i16 in the format; later row groups go without one.
   if (metadata_.row_groups.size() <= INT16_MAX) group->ordinal = static_cast<int16_t>(metadata_.row_groups.size());
-  *trailer = SerializeRowGroup(*group);
+  draft->trailer = SerializeRowGroup(*group);
   return Status::OK();
 }
 
 Status AlignedWriter::EmitRowGroup() {
   const size_t capacity = Capacity();
   size_t rows = std::min(pending_rows_, EstimateRows());
-  std::vector<EncodedChunk> chunks, best_chunks;
-  RowGroup group, best_group;
-  std::string trailer, best_trailer;
+  UnitDraft draft, best;
   size_t best_rows = 0;
   // Search for the most rows that fit: shrink on overflow, grow while there
   // is room and rows to add. A handful of tries settles it.
   for (int attempt = 0; attempt < 8 && rows > 0; ++attempt) {
-    RETURN_IF_ERROR(TryRowGroup(rows, &chunks, &group, &trailer));
-    const size_t used = static_cast<size_t>(*group.total_compressed_size) + trailer.size() + kTrailerFixed;
+    RETURN_IF_ERROR(TryRowGroup(rows, &draft));
+    const size_t used = draft.Used();
     if (used <= capacity) {
       if (rows > best_rows) {
         best_rows = rows;
-        best_chunks = std::move(chunks);
-        best_group = std::move(group);
-        best_trailer = std::move(trailer);
+        best = std::move(draft);
       }
       if (rows == pending_rows_ || used >= capacity - capacity / 50) break;
       const double grow = static_cast<double>(capacity) * 0.99 / static_cast<double>(used);
@@ -235,19 +259,22 @@ Status AlignedWriter::EmitRowGroup() {
     return Status::InvalidArgument("a row does not fit in a unit of " + std::to_string(options_.unit_size) +
                                    " bytes (its values, page headers and statistics are too large)");
   }
-  // The unit: [PAR1 if first] chunks, zero padding, trailer copy of the row group.
+  // The unit: [PAR1 if first] chunks, offset indexes, zero padding, trailer
+  // copy of the row group.
   std::string unit;
   unit.reserve(options_.unit_size);
   if (offset_ == 0) unit.append(kMagic, 4);
-  for (const EncodedChunk& chunk : best_chunks) unit += chunk.bytes;
-  const uint32_t length = static_cast<uint32_t>(best_trailer.size());
-  unit.resize(options_.unit_size - best_trailer.size() - kTrailerFixed, '\0');
-  unit += best_trailer;
+  for (const EncodedChunk& chunk : best.chunks) unit += chunk.bytes;
+  unit += best.offset_indexes;
+  const uint32_t length = static_cast<uint32_t>(best.trailer.size());
+  unit.resize(options_.unit_size - best.trailer.size() - kTrailerFixed, '\0');
+  unit += best.trailer;
   unit.append(reinterpret_cast<const char*>(&length), 4);
   unit.append(kUnitTrailerMagic, 4);
   RETURN_IF_ERROR(Write(unit));
-  bytes_per_row_ = static_cast<double>(*best_group.total_compressed_size) / static_cast<double>(best_rows);
-  metadata_.row_groups.push_back(std::move(best_group));
+  const size_t stored = static_cast<size_t>(*best.group.total_compressed_size) + best.offset_indexes.size();
+  bytes_per_row_ = static_cast<double>(stored) / static_cast<double>(best_rows);
+  metadata_.row_groups.push_back(std::move(best.group));
   for (ColumnVector& c : pending_) DropFront(&c, best_rows);
   pending_rows_ -= best_rows;
   rows_ += best_rows;

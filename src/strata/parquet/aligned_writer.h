@@ -1,8 +1,11 @@
 // AlignedWriter writes aligned Parquet: every row group fills exactly one
 // erasure unit and lies wholly inside it, and a copy of the row group's
 // metadata (chunk locations and statistics) sits at the end of that unit, so
-// the drive that holds the unit can decode and filter it alone. The footer
-// still describes the whole file, which stays valid Parquet for any reader.
+// the drive that holds the unit can decode and filter it alone. Chunks are
+// cut into small pages, and each chunk's OffsetIndex (where its pages lie and
+// their first rows) sits in the unit right after the chunks, so that drive
+// can also read only the pages holding the rows it wants. The footer still
+// describes the whole file, which stays valid Parquet for any reader.
 // Layout: docs/formats.md, "Aligned Parquet". Rows are buffered until a unit's
 // worth is known to fit; memory stays around a few units. Not thread-safe.
 #pragma once
@@ -41,6 +44,9 @@ struct AlignedWriterOptions {
   uint32_t unit_size = 1u << 20;
   Codec codec = Codec::kSnappy;
   int compression_level = 0;
+  // Target uncompressed value bytes per data page (ChunkEncodeOptions); 0
+  // writes each column chunk as one page.
+  size_t page_size = 8192;
   std::string created_by = "strata";
 };
 
@@ -61,9 +67,19 @@ class AlignedWriter {
   const FileMetaData& metadata() const { return metadata_; }
 
  private:
+  // A row group encoded for the current unit, not yet written.
+  struct UnitDraft {
+    std::vector<EncodedChunk> chunks;
+    std::string offset_indexes;  // column 0's, column 1's, ...; they follow the chunks
+    RowGroup group;
+    std::string trailer;  // the serialized group
+    // Bytes of the unit it fills, trailer included ("PAR1" not).
+    size_t Used() const;
+  };
+
   Status CheckRowsFit(const std::vector<ColumnVector>& columns, size_t rows) const;
   Status EmitRowGroup();
-  Status TryRowGroup(size_t rows, std::vector<EncodedChunk>* chunks, RowGroup* group, std::string* trailer);
+  Status TryRowGroup(size_t rows, UnitDraft* draft);
   size_t EstimateRows() const;
   size_t Capacity() const;
   Status Write(std::string_view bytes);
@@ -81,7 +97,9 @@ class AlignedWriter {
 };
 
 // Parses the row-group copy at the end of an aligned unit (`unit` is the
-// whole unit). Corruption when the trailer is missing or damaged.
+// whole unit). Corruption when the trailer is missing or damaged. Its
+// columns' offset_index_offset/length locate the OffsetIndex of each chunk
+// (absolute file offsets, inside the same unit; ParseOffsetIndex reads it).
 Result<RowGroup> ParseUnitTrailer(std::string_view unit);
 
 }  // namespace strata::parquet

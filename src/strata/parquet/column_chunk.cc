@@ -12,8 +12,6 @@ namespace strata::parquet {
 
 namespace {
 
-constexpr size_t kMaxPageValues = size_t{1} << 26;
-
 size_t FixedWidth(Type type) {
   switch (type) {
     case Type::kInt32:

@@ -1,10 +1,14 @@
-// The writing half of column_chunk.h: one PLAIN data page (v1) per chunk,
-// with a CRC so a node can trust a column chunk it read out of a unit without
-// reading the whole unit, and the chunk's min, max and null count.
+// The writing half of column_chunk.h: PLAIN data pages (v1) of about
+// page_size bytes, each with a CRC so a node can trust the pages it read out
+// of a unit without reading the whole unit, and the chunk's min, max and null
+// count.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "strata/base/checksum.h"
 #include "strata/parquet/column_chunk.h"
@@ -106,6 +110,134 @@ void SetStringMinMax(const ColumnVector& c, size_t first, size_t count, size_t l
   s->max_value = std::string(hi);
 }
 
+// Rows of the page that starts at `row`, for a chunk that ends at `end`.
+size_t PageRows(const ColumnVector& values, size_t row, size_t end, size_t page_size) {
+  const size_t limit = std::min(end - row, kMaxPageValues);
+  if (page_size == 0) return limit;
+  switch (values.type) {
+    case Type::kBoolean:  // PLAIN booleans take a bit each
+      return std::min(limit, page_size >= kMaxPageValues ? kMaxPageValues : page_size * 8);
+    case Type::kInt32:
+    case Type::kFloat: return std::min(limit, std::max<size_t>(1, page_size / 4));
+    case Type::kInt64:
+    case Type::kDouble: return std::min(limit, std::max<size_t>(1, page_size / 8));
+    default: {
+      // Strings: a 4-byte length and the bytes each; the value that reaches
+      // the target ends the page, so no page is empty.
+      size_t bytes = 0, n = 0;
+      while (n < limit && bytes < page_size) {
+        if (values.IsValid(row + n)) bytes += 4 + values.strings[row + n].size();
+        ++n;
+      }
+      return n;
+    }
+  }
+}
+
+// The chunk's null count, and min and max over its valid values.
+Status ChunkStatistics(const ColumnVector& values, size_t first, size_t count, const ChunkEncodeOptions& options,
+                       Statistics* stats) {
+  size_t nulls = 0;
+  if (!values.validity.empty()) {
+    for (size_t i = first; i < first + count; ++i) nulls += values.validity[i] ? 0 : 1;
+  }
+  stats->null_count = static_cast<int64_t>(nulls);
+  switch (values.type) {
+    case Type::kBoolean: SetMinMax(values.bools, values, first, count, stats); break;
+    case Type::kInt32: SetMinMax(values.int32s, values, first, count, stats); break;
+    case Type::kInt64: SetMinMax(values.int64s, values, first, count, stats); break;
+    case Type::kFloat: SetMinMax(values.floats, values, first, count, stats); break;
+    case Type::kDouble: SetMinMax(values.doubles, values, first, count, stats); break;
+    case Type::kByteArray: SetStringMinMax(values, first, count, options.max_string_stat, stats); break;
+    default: return Status::InvalidArgument("columns of type " + TypeName(values.type) + " cannot be written");
+  }
+  return Status::OK();
+}
+
+// Buffers reused from page to page of a chunk.
+struct PageScratch {
+  std::string page;
+  std::string compressed;
+  std::string levels;
+  std::vector<uint32_t> level_values;
+  std::vector<uint8_t> bools;
+};
+
+// Appends rows [first, first + count) as one data page (header and data) to
+// out->bytes, and its location to out->pages; `chunk_first` is the chunk's
+// first row, which first_row_index counts from.
+Status AppendPage(const ColumnVector& values, size_t chunk_first, size_t first, size_t count,
+                  const ChunkEncodeOptions& options, PageScratch* scratch, EncodedChunk* out) {
+  std::string& page = scratch->page;
+  page.clear();
+  size_t nulls = 0;
+  if (options.optional) {
+    scratch->level_values.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      scratch->level_values[i] = values.IsValid(first + i) ? 1 : 0;
+      nulls += 1 - scratch->level_values[i];
+    }
+    scratch->levels.clear();
+    EncodeRleHybrid(scratch->level_values, 1, &scratch->levels);
+    const uint32_t length = static_cast<uint32_t>(scratch->levels.size());
+    page.append(reinterpret_cast<const char*>(&length), 4);
+    page += scratch->levels;
+  }
+  switch (values.type) {
+    case Type::kBoolean:
+      scratch->bools.clear();
+      for (size_t i = first; i < first + count; ++i) {
+        if (values.IsValid(i)) scratch->bools.push_back(values.bools[i]);
+      }
+      EncodePlainBooleans(scratch->bools, &page);
+      break;
+    case Type::kInt32: AppendFixed(values.int32s, values, first, count, &page); break;
+    case Type::kInt64: AppendFixed(values.int64s, values, first, count, &page); break;
+    case Type::kFloat: AppendFixed(values.floats, values, first, count, &page); break;
+    case Type::kDouble: AppendFixed(values.doubles, values, first, count, &page); break;
+    case Type::kByteArray:
+      if (nulls == 0) {
+        EncodePlainByteArrays(values.strings, first, count, &page);
+      } else {
+        for (size_t i = first; i < first + count; ++i) {
+          if (values.IsValid(i)) EncodePlainByteArrays(values.strings, i, 1, &page);
+        }
+      }
+      break;
+    default: return Status::InvalidArgument("columns of type " + TypeName(values.type) + " cannot be written");
+  }
+  std::string_view stored = page;
+  if (options.codec != Codec::kUncompressed) {
+    scratch->compressed.clear();
+    RETURN_IF_ERROR(Compress(options.codec, page, &scratch->compressed, options.compression_level));
+    stored = scratch->compressed;
+  }
+  if (page.size() > INT32_MAX || stored.size() > INT32_MAX) return Status::InvalidArgument("page over 2 GiB");
+  PageHeader header;
+  header.type = PageType::kDataPage;
+  header.uncompressed_page_size = static_cast<int32_t>(page.size());
+  header.compressed_page_size = static_cast<int32_t>(stored.size());
+  header.crc = static_cast<int32_t>(Crc32(stored));
+  DataPageHeader data;
+  data.num_values = static_cast<int32_t>(count);
+  data.encoding = Encoding::kPlain;
+  data.definition_level_encoding = Encoding::kRle;
+  data.repetition_level_encoding = Encoding::kRle;
+  header.data_page_header = data;
+  const std::string header_bytes = SerializePageHeader(header);
+  const size_t size = header_bytes.size() + stored.size();
+  if (size > INT32_MAX) return Status::InvalidArgument("page over 2 GiB");
+  PageLocation location;
+  location.offset = static_cast<int64_t>(out->bytes.size());
+  location.compressed_page_size = static_cast<int32_t>(size);
+  location.first_row_index = static_cast<int64_t>(first - chunk_first);
+  out->pages.push_back(location);
+  out->bytes += header_bytes;
+  out->bytes.append(stored);
+  out->total_uncompressed_size += static_cast<int64_t>(header_bytes.size() + page.size());
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string EncodeStatValue(Type type, const ColumnVector& values, size_t row) {
@@ -155,91 +287,28 @@ bool DecodeStatNumber(Type type, std::string_view bytes, double* out_double, int
 
 Status EncodeColumnChunk(const ColumnVector& values, size_t first, size_t count, const ChunkEncodeOptions& options,
                          EncodedChunk* out) {
-  if (first + count > values.size()) return Status::InvalidArgument("rows beyond the column's values");
+  if (first > values.size() || count > values.size() - first) {
+    return Status::InvalidArgument("rows beyond the column's values");
+  }
   if (!options.optional && !values.validity.empty()) {
     for (size_t i = first; i < first + count; ++i) {
       if (!values.validity[i]) return Status::InvalidArgument("null in a required column (row " + std::to_string(i) + ")");
     }
   }
-  std::string page;
-  size_t nulls = 0;
-  if (options.optional) {
-    std::vector<uint32_t> levels(count);
-    for (size_t i = 0; i < count; ++i) {
-      levels[i] = values.IsValid(first + i) ? 1 : 0;
-      nulls += 1 - levels[i];
-    }
-    std::string encoded;
-    EncodeRleHybrid(levels, 1, &encoded);
-    const uint32_t length = static_cast<uint32_t>(encoded.size());
-    page.append(reinterpret_cast<const char*>(&length), 4);
-    page += encoded;
-  }
-  Statistics stats;
-  stats.null_count = static_cast<int64_t>(nulls);
-  switch (values.type) {
-    case Type::kBoolean: {
-      std::vector<uint8_t> present;
-      present.reserve(count);
-      for (size_t i = first; i < first + count; ++i) {
-        if (values.IsValid(i)) present.push_back(values.bools[i]);
-      }
-      EncodePlainBooleans(present, &page);
-      SetMinMax(values.bools, values, first, count, &stats);
-      break;
-    }
-    case Type::kInt32:
-      AppendFixed(values.int32s, values, first, count, &page);
-      SetMinMax(values.int32s, values, first, count, &stats);
-      break;
-    case Type::kInt64:
-      AppendFixed(values.int64s, values, first, count, &page);
-      SetMinMax(values.int64s, values, first, count, &stats);
-      break;
-    case Type::kFloat:
-      AppendFixed(values.floats, values, first, count, &page);
-      SetMinMax(values.floats, values, first, count, &stats);
-      break;
-    case Type::kDouble:
-      AppendFixed(values.doubles, values, first, count, &page);
-      SetMinMax(values.doubles, values, first, count, &stats);
-      break;
-    case Type::kByteArray:
-      if (nulls == 0) {
-        EncodePlainByteArrays(values.strings, first, count, &page);
-      } else {
-        for (size_t i = first; i < first + count; ++i) {
-          if (values.IsValid(i)) EncodePlainByteArrays(values.strings, i, 1, &page);
-        }
-      }
-      SetStringMinMax(values, first, count, options.max_string_stat, &stats);
-      break;
-    default: return Status::InvalidArgument("columns of type " + TypeName(values.type) + " cannot be written");
-  }
-  std::string compressed;
-  std::string_view stored = page;
-  if (options.codec != Codec::kUncompressed) {
-    RETURN_IF_ERROR(Compress(options.codec, page, &compressed, options.compression_level));
-    stored = compressed;
-  }
-  if (page.size() > INT32_MAX || stored.size() > INT32_MAX) return Status::InvalidArgument("page over 2 GiB");
-  PageHeader header;
-  header.type = PageType::kDataPage;
-  header.uncompressed_page_size = static_cast<int32_t>(page.size());
-  header.compressed_page_size = static_cast<int32_t>(stored.size());
-  header.crc = static_cast<int32_t>(Crc32(stored));
-  DataPageHeader data;
-  data.num_values = static_cast<int32_t>(count);
-  data.encoding = Encoding::kPlain;
-  data.definition_level_encoding = Encoding::kRle;
-  data.repetition_level_encoding = Encoding::kRle;
-  header.data_page_header = data;
-  const std::string header_bytes = SerializePageHeader(header);
-  out->bytes = header_bytes;
-  out->bytes.append(stored);
+  *out = EncodedChunk();
+  RETURN_IF_ERROR(ChunkStatistics(values, first, count, options, &out->statistics));
+  PageScratch scratch;
+  const size_t end = first + count;
+  size_t row = first;
+  // do-while: a chunk of no rows still gets one (empty) page for
+  // data_page_offset to point at.
+  do {
+    const size_t rows = count == 0 ? 0 : PageRows(values, row, end, options.page_size);
+    RETURN_IF_ERROR(AppendPage(values, first, row, rows, options, &scratch, out)
+                        .WithContext("page " + std::to_string(out->pages.size())));
+    row += rows;
+  } while (row < end);
   out->num_values = static_cast<int64_t>(count);
-  out->total_uncompressed_size = static_cast<int64_t>(header_bytes.size() + page.size());
-  out->statistics = std::move(stats);
   return Status::OK();
 }
 

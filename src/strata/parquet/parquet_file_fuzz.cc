@@ -1,11 +1,13 @@
 // Fuzz target: the bytes are a whole Parquet file. Reading its footer, its
-// flat schema, every column chunk's range, the aligned units' trailers and
-// every row group returns values or errors; it never crashes, and never
-// allocates absurdly (an allocation past kAllocationLimit aborts here, which
-// for seeds of a few KiB can only come from trusting a size the file claims).
+// flat schema, every column chunk's range and OffsetIndex, the aligned units'
+// trailers and every row group returns values or errors; it never crashes,
+// and never allocates absurdly (an allocation past kAllocationLimit aborts
+// here, which for seeds of a few KiB can only come from trusting a size the
+// file claims).
 // What reads successfully has the shape the metadata promises. Seeds in
 // tests/fuzz/parquet_file_fuzz/: an aligned file of every type with nulls
-// (snappy) and files DuckDB wrote with dictionaries.
+// (snappy), one of many small pages with offset indexes, and files DuckDB
+// wrote with dictionaries.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -93,6 +95,14 @@ void CheckFile(std::string_view bytes) {
     for (size_t c = 0; c < metadata->row_groups[g].columns.size() && c < 256; ++c) {
       Result<ChunkRange> range = ChunkRangeOf(*metadata, g, c, bytes.size());
       if (range.ok()) Require(range->offset <= bytes.size() && range->length <= bytes.size() - range->offset);
+      const ColumnChunk& chunk = metadata->row_groups[g].columns[c];
+      if (chunk.offset_index_offset && chunk.offset_index_length &&
+          static_cast<uint64_t>(*chunk.offset_index_offset) <= bytes.size() &&
+          static_cast<uint64_t>(*chunk.offset_index_length) <=
+              bytes.size() - static_cast<uint64_t>(*chunk.offset_index_offset)) {
+        (void)ParseOffsetIndex(bytes.substr(static_cast<size_t>(*chunk.offset_index_offset),
+                                            static_cast<size_t>(*chunk.offset_index_length)));
+      }
     }
   }
   if (!schema.ok()) return;

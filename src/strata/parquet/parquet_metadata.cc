@@ -209,7 +209,11 @@ void ParseInto(CompactReader& r, ColumnChunk* out) {
       case 1: f.Read(&out->file_path); break;
       case 2: f.ReadNonNegative(&out->file_offset); break;
       case 3: f.ReadStruct(&out->meta_data, ParseInto); break;
-      default: f.Skip();  // page index locations, encryption
+      case 4: f.ReadNonNegative(&out->offset_index_offset); break;
+      case 5: f.ReadNonNegative(&out->offset_index_length); break;
+      case 6: f.ReadNonNegative(&out->column_index_offset); break;
+      case 7: f.ReadNonNegative(&out->column_index_length); break;
+      default: f.Skip();  // encryption
     }
   }
   f.Finish({{2, "file_offset"}});
@@ -480,6 +484,10 @@ void Write(CompactWriter& w, const ColumnChunk& c) {
   Put(w, 1, c.file_path);
   Put(w, 2, c.file_offset);
   PutStruct(w, 3, c.meta_data, Write);
+  Put(w, 4, c.offset_index_offset);
+  Put(w, 5, c.offset_index_length);
+  Put(w, 6, c.column_index_offset);
+  Put(w, 7, c.column_index_length);
   w.EndStruct();
 }
 

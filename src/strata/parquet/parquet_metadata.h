@@ -1,10 +1,11 @@
-// The Parquet footer (FileMetaData) and page headers as C++ values, with
-// their Thrift compact encoding; member comments give the parquet.thrift field
-// ids. Parse takes any bytes and never reads past them; it refuses missing
-// required fields, values of the wrong wire type, and negative sizes, counts
-// and offsets, so every one of those it returns is >= 0. What Strata does not
-// use (page indexes, bloom filters, encryption, size statistics, sorting
-// columns) is skipped on read and never written. Plain values; no state.
+// The Parquet footer (FileMetaData), page headers and the OffsetIndex as C++
+// values, with their Thrift compact encoding; member comments give the
+// parquet.thrift field ids. Parse takes any bytes and never reads past them;
+// it refuses missing required fields, values of the wrong wire type, and
+// negative sizes, counts and offsets, so every one of those it returns is
+// >= 0. What Strata does not use (column indexes, bloom filters, encryption,
+// size statistics, sorting columns) is skipped on read and never written.
+// Plain values; no state.
 #pragma once
 
 #include <cstddef>
@@ -97,6 +98,13 @@ struct ColumnChunk {
   std::optional<std::string> file_path;      // 1: data in another file
   int64_t file_offset = 0;                   // 2: required, >= 0; deprecated
   std::optional<ColumnMetaData> meta_data;   // 3: every writer sets it
+  // Where the chunk's page index lies in the file, all >= 0. Strata writes
+  // the OffsetIndex (4, 5) and reads the locations of both; the ColumnIndex
+  // (per-page statistics) itself it neither writes nor reads.
+  std::optional<int64_t> offset_index_offset;  // 4
+  std::optional<int32_t> offset_index_length;  // 5
+  std::optional<int64_t> column_index_offset;  // 6
+  std::optional<int32_t> column_index_length;  // 7
   bool operator==(const ColumnChunk&) const = default;
 };
 
@@ -171,6 +179,22 @@ struct PageHeader {
   bool operator==(const PageHeader&) const = default;
 };
 
+// One data page of a column chunk, as the OffsetIndex lists it.
+struct PageLocation {
+  int64_t offset = 0;                // 1: required, of the page header in the file
+  int32_t compressed_page_size = 0;  // 2: required, header included
+  int64_t first_row_index = 0;       // 3: required, within the row group
+  bool operator==(const PageLocation&) const = default;
+};
+
+// The data pages of one column chunk in file order, so that a reader can
+// fetch only the pages holding the rows it wants. Field 2
+// (unencoded_byte_array_data_bytes) is skipped on read and never written.
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;  // 1: required
+  bool operator==(const OffsetIndex&) const = default;
+};
+
 // Sets column_orders to one TYPE_ORDER per leaf column: per schema element
 // after the root that has no num_children.
 void SetTypeDefinedColumnOrders(FileMetaData* metadata);
@@ -186,5 +210,15 @@ std::string SerializePageHeader(const PageHeader& header);
 // Parses the header at the start of `bytes`; *header_size receives its length
 // (page data follows it).
 Result<PageHeader> ParsePageHeader(std::string_view bytes, size_t* header_size);
+
+// The OffsetIndex's bytes exactly (offset_index_length of them). Besides the
+// checks of every parser, Parse refuses (Corruption) a page of no bytes and
+// first rows that do not start at 0 or that go down, so a reader may take
+// page i's rows as [first_row_index[i], first_row_index[i + 1]). An empty list
+// is accepted. That the pages lie inside their chunk and start below the row
+// group's row count is for the caller to check: only it knows them.
+// Implemented in offset_index.cc.
+std::string SerializeOffsetIndex(const OffsetIndex& index);
+Result<OffsetIndex> ParseOffsetIndex(std::string_view bytes);
 
 }  // namespace strata::parquet

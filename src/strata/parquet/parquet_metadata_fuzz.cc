@@ -1,8 +1,10 @@
-// Fuzz target: the Parquet metadata parsers take any bytes and either return
-// a value or a Corruption; they never crash. What they accept has only
-// non-negative sizes, counts and offsets, serializes to bytes that parse back
-// to an equal value, and serializes again to the same bytes. The compact
-// reader on its own also skips the input as one struct.
+// Fuzz target: the Parquet metadata parsers (footer, row group, page header,
+// OffsetIndex) take any bytes and either return a value or a Corruption; they
+// never crash. What they accept has only non-negative sizes, counts and
+// offsets (an OffsetIndex also pages of some bytes, and first rows from 0 that
+// never go down), serializes to bytes that parse back to an equal value, and
+// serializes again to the same bytes. The compact reader on its own also
+// skips the input as one struct.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -29,6 +31,8 @@ void CheckNonNegative(const RowGroup& group) {
   Require(group.file_offset.value_or(0) >= 0 && group.total_compressed_size.value_or(0) >= 0);
   for (const ColumnChunk& chunk : group.columns) {
     Require(chunk.file_offset >= 0);
+    Require(chunk.offset_index_offset.value_or(0) >= 0 && chunk.offset_index_length.value_or(0) >= 0);
+    Require(chunk.column_index_offset.value_or(0) >= 0 && chunk.column_index_length.value_or(0) >= 0);
     if (!chunk.meta_data) continue;
     const ColumnMetaData& m = *chunk.meta_data;
     Require(m.num_values >= 0 && m.total_uncompressed_size >= 0 && m.total_compressed_size >= 0);
@@ -85,6 +89,25 @@ void CheckPageHeader(std::string_view bytes) {
   Require(SerializePageHeader(*again) == serialized);
 }
 
+void CheckOffsetIndex(std::string_view bytes) {
+  const strata::Result<OffsetIndex> parsed = ParseOffsetIndex(bytes);
+  if (!parsed.ok()) {
+    Require(parsed.status().code() == strata::StatusCode::kCorruption);
+    return;
+  }
+  int64_t previous_row = 0;
+  for (size_t i = 0; i < parsed->page_locations.size(); ++i) {
+    const PageLocation& page = parsed->page_locations[i];
+    Require(page.offset >= 0 && page.compressed_page_size > 0);
+    Require(i == 0 ? page.first_row_index == 0 : page.first_row_index >= previous_row);
+    previous_row = page.first_row_index;
+  }
+  const std::string serialized = SerializeOffsetIndex(*parsed);
+  const strata::Result<OffsetIndex> again = ParseOffsetIndex(serialized);
+  Require(again.ok() && *again == *parsed);
+  Require(SerializeOffsetIndex(*again) == serialized);
+}
+
 void CheckSkip(std::string_view bytes) {
   thrift::CompactReader reader(bytes);
   reader.Skip(thrift::ThriftType::kStruct);
@@ -99,6 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckFileMetaData(bytes);
   CheckRowGroup(bytes);
   CheckPageHeader(bytes);
+  CheckOffsetIndex(bytes);
   CheckSkip(bytes);
   return 0;
 }

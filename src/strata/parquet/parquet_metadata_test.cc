@@ -89,6 +89,12 @@ FileMetaData FiveColumnTable() {
       chunk.file_offset = offset;
       chunk.meta_data = FullColumn(*m.schema[c].type, m.schema[c].name, offset);
       if (c == 2) chunk.file_path = "elsewhere.parquet";
+      if (c == 3) {
+        chunk.offset_index_offset = 30000 + offset;
+        chunk.offset_index_length = 40;
+        chunk.column_index_offset = 30040 + offset;
+        chunk.column_index_length = 90;
+      }
       group.columns.push_back(chunk);
       offset += 3000;
     }
@@ -354,7 +360,7 @@ TEST(ParquetMetadataTest, ReadsSpecFieldIdsAndSkipsEverythingElse) {
   const ColumnMetaData column{Type::kInt64, {Encoding::kPlain, Encoding::kRleDictionary}, {"a", "b"}, Codec::kZstd,
                               100, 2000, 1000, {{"k", "v"}, {"only key", std::nullopt}}, 4, 50, 60,
                               Statistics{"M", "m", 3, 7, "MV", "mv", true, false, 0}};
-  EXPECT_EQ(group, (RowGroup{{ColumnChunk{"other.parquet", 4, column}}, 2000, 100, 4, 1000, 3}));
+  EXPECT_EQ(group, (RowGroup{{ColumnChunk{"other.parquet", 4, column, 5000, 40, 5040, 30}}, 2000, 100, 4, 1000, 3}));
 }
 
 TEST(ParquetMetadataTest, SkipsUnknownFieldsOfFileMetaDataAndPageHeaders) {
