@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "strata/parquet/column_chunk.h"
+#include "strata/table/chunk_reader.h"
+#include "strata/table/row_group_index.h"
 
 namespace strata::table {
 
@@ -29,6 +30,8 @@ void ScanCounters::Add(const ScanCounters& other) {
   rows_matched += other.rows_matched;
   bytes_read += other.bytes_read;
   reread_chunks += other.reread_chunks;
+  index_row_groups += other.index_row_groups;
+  pages_read += other.pages_read;
 }
 
 ScanResult EmptyResult(const ScanSpec& spec) {
@@ -143,8 +146,12 @@ void Accumulate(const AggregateCall& call, const ColumnVector& c, AggregateState
 
 class RowGroupScanner {
  public:
-  RowGroupScanner(const ScanSpec& spec, ChunkSource& source, ScanResult* result)
-      : spec_(spec), source_(source), result_(result), decoded_(spec.columns.size()) {}
+  RowGroupScanner(const ScanSpec& spec, ChunkSource& source, IndexSource* indexes, ScanResult* result)
+      : spec_(spec),
+        indexes_(spec.use_index ? indexes : nullptr),
+        result_(result),
+        reader_(spec, source, &result->counters),
+        decoded_(spec.columns.size()) {}
 
   Status Scan(const RowGroupTask& task) {
     if (task.chunks.size() != spec_.columns.size()) {
@@ -159,12 +166,33 @@ class RowGroupScanner {
     ++counters.row_groups;
     counters.rows_scanned += rows;
 
+    // Rows that can match, and those that do: all rows until a filter or an
+    // index says otherwise. Columns in `at_candidates` hold only the
+    // candidates' values.
     std::vector<uint32_t> selected;
     bool all_selected = true;
-    if (spec_.filter) {
-      for (int c : spec_.FilterColumns()) RETURN_IF_ERROR(Decode(task, c));
+    std::vector<ColumnVector> at_candidates;
+    std::vector<uint32_t> positions;  // of the selected rows among the candidates
+    std::optional<std::vector<uint32_t>> candidates = Candidates(task);
+    if (candidates && candidates->empty()) return Status::OK();
+    if (candidates) {
+      at_candidates.resize(decoded_.size());
+      BatchView view;
+      view.rows = candidates->size();
+      view.columns.assign(decoded_.size(), nullptr);
+      for (int c : spec_.FilterColumns()) {
+        RETURN_IF_ERROR(ValuesAt(task, c, *candidates, &at_candidates[c]));
+        view.columns[c] = &at_candidates[c];
+      }
       std::vector<uint8_t> truth;
-      RETURN_IF_ERROR(EvalPredicate(*spec_.filter, View(rows), &truth).WithContext(Where(task, -1)));
+      RETURN_IF_ERROR(EvalPredicate(*spec_.filter, view, &truth).WithContext(Where(task)));
+      SelectedRows(truth, &positions);
+      for (uint32_t p : positions) selected.push_back((*candidates)[p]);
+      all_selected = false;
+    } else if (spec_.filter) {
+      for (int c : spec_.FilterColumns()) RETURN_IF_ERROR(DecodeAll(task, c));
+      std::vector<uint8_t> truth;
+      RETURN_IF_ERROR(EvalPredicate(*spec_.filter, View(rows), &truth).WithContext(Where(task)));
       SelectedRows(truth, &selected);
       all_selected = selected.size() == rows;
     }
@@ -179,23 +207,32 @@ class RowGroupScanner {
           all_selected = false;
         }
         selected.resize(room);
+        if (positions.size() > room) positions.resize(room);
         matched = room;
       }
     }
     counters.rows_matched += matched;
     if (matched == 0) return Status::OK();
-    for (int c : spec_.OutputColumns()) RETURN_IF_ERROR(Decode(task, c));
 
     // The batch the outputs see: only the selected rows.
-    std::vector<ColumnVector> compact;
     BatchView view = View(rows);
-    if (!all_selected) {
+    std::vector<ColumnVector> compact;
+    if (all_selected) {
+      for (int c : spec_.OutputColumns()) RETURN_IF_ERROR(DecodeAll(task, c));
+      view = View(rows);
+    } else {
       compact.resize(decoded_.size());
-      for (size_t c = 0; c < decoded_.size(); ++c) {
-        if (view.columns[c] != nullptr) {
+      for (int c : spec_.FilterColumns()) {
+        if (candidates) {
+          GatherRows(at_candidates[c], positions, &compact[c]);
+        } else {
           GatherRows(decoded_[c], selected, &compact[c]);
-          view.columns[c] = &compact[c];
         }
+        view.columns[c] = &compact[c];
+      }
+      for (int c : spec_.OutputColumns()) {
+        RETURN_IF_ERROR(ValuesAt(task, c, selected, &compact[c]));
+        view.columns[c] = &compact[c];
       }
       view.rows = matched;
     }
@@ -206,7 +243,7 @@ class RowGroupScanner {
         AppendColumn(*view.columns[e.column], &result_->columns[o]);
       } else {
         ColumnVector value;
-        RETURN_IF_ERROR(EvalValue(e, view, &value).WithContext(Where(task, -1)));
+        RETURN_IF_ERROR(EvalValue(e, view, &value).WithContext(Where(task)));
         AppendColumn(value, &result_->columns[o]);
       }
     }
@@ -214,6 +251,18 @@ class RowGroupScanner {
   }
 
  private:
+  // The candidate rows an index gives for the filter, if any.
+  std::optional<std::vector<uint32_t>> Candidates(const RowGroupTask& task) {
+    if (indexes_ == nullptr || !spec_.filter) return std::nullopt;
+    const uint64_t before = indexes_->bytes_read();
+    std::optional<RowGroupIndex> index = indexes_->Find(task);
+    result_->counters.bytes_read += indexes_->bytes_read() - before;
+    if (!index) return std::nullopt;
+    std::optional<std::vector<uint32_t>> rows = IndexCandidates(spec_, task, *index);
+    if (rows) ++result_->counters.index_row_groups;
+    return rows;
+  }
+
   Status Aggregate(const RowGroupTask& task, const BatchView& view) {
     for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
       const AggregateCall& call = spec_.aggregates[a];
@@ -226,7 +275,7 @@ class RowGroupScanner {
         Accumulate(call, *view.columns[call.arg.column], &state);
       } else {
         ColumnVector value;
-        RETURN_IF_ERROR(EvalValue(call.arg, view, &value).WithContext(Where(task, -1)));
+        RETURN_IF_ERROR(EvalValue(call.arg, view, &value).WithContext(Where(task)));
         Accumulate(call, value, &state);
       }
     }
@@ -243,53 +292,28 @@ class RowGroupScanner {
     return view;
   }
 
-  std::string Where(const RowGroupTask& task, int column) const {
-    std::string where = "row group " + std::to_string(task.row_group);
-    if (column >= 0) where += ", column '" + spec_.columns[column].name + "'";
-    return where;
-  }
+  static std::string Where(const RowGroupTask& task) { return "row group " + std::to_string(task.row_group); }
 
-  // Reads and decodes one column chunk: first as the source offers it; when
-  // those bytes were not verified and the pages cannot vouch for themselves
-  // (no CRCs, or a CRC mismatch), once more verified.
-  Status Decode(const RowGroupTask& task, int c) {
+  Status DecodeAll(const RowGroupTask& task, int c) {
     if (have_[c]) return Status::OK();
-    const ChunkLocation& where = task.chunks[c];
-    const ScanColumn& column = spec_.columns[c];
-    parquet::ChunkDecodeOptions options;
-    options.type = column.type;
-    options.optional = column.optional;
-    options.codec = where.codec;
-    options.num_values = where.num_values;
-    std::string bytes;
-    bool verified = false;
-    const uint64_t before = source_.bytes_read();
-    Status read = source_.Read(where.offset, where.length, false, &bytes, &verified);
-    Status decoded = read;
-    if (read.ok()) {
-      parquet::ChunkDecodeInfo info;
-      decoded = parquet::DecodeColumnChunk(bytes, options, &decoded_[c], &info);
-      if (decoded.ok() && !verified && !info.every_page_has_crc) decoded = Status::Corruption("pages carry no CRC");
-    }
-    if (!decoded.ok() && !verified && decoded.code() != StatusCode::kInvalidArgument) {
-      ++result_->counters.reread_chunks;
-      RETURN_IF_ERROR(source_.Read(where.offset, where.length, true, &bytes, &verified).WithContext(Where(task, c)));
-      parquet::ChunkDecodeInfo info;
-      decoded = parquet::DecodeColumnChunk(bytes, options, &decoded_[c], &info);
-    }
-    result_->counters.bytes_read += source_.bytes_read() - before;
-    RETURN_IF_ERROR(decoded.WithContext(Where(task, c)));
-    if (decoded_[c].size() != static_cast<size_t>(task.num_rows)) {
-      return Status::Corruption(Where(task, c) + ": " + std::to_string(decoded_[c].size()) + " values for " +
-                                std::to_string(task.num_rows) + " rows");
-    }
+    RETURN_IF_ERROR(reader_.ReadChunk(task, c, &decoded_[c]));
     have_[c] = true;
     return Status::OK();
   }
 
+  // Column c at the given rows: from its pages alone when they are few,
+  // else from the whole chunk.
+  Status ValuesAt(const RowGroupTask& task, int c, const std::vector<uint32_t>& rows, ColumnVector* out) {
+    if (!have_[c] && reader_.ReadRows(task, c, rows, out)) return Status::OK();
+    RETURN_IF_ERROR(DecodeAll(task, c));
+    GatherRows(decoded_[c], rows, out);
+    return Status::OK();
+  }
+
   const ScanSpec& spec_;
-  ChunkSource& source_;
+  IndexSource* indexes_;
   ScanResult* result_;
+  ChunkReader reader_;
   std::vector<ColumnVector> decoded_;
   std::vector<bool> have_;
 };
@@ -297,8 +321,8 @@ class RowGroupScanner {
 }  // namespace
 
 Status ScanRowGroups(const ScanSpec& spec, std::span<const RowGroupTask> tasks, ChunkSource& source,
-                     ScanResult* result) {
-  RowGroupScanner scanner(spec, source, result);
+                     ScanResult* result, IndexSource* indexes) {
+  RowGroupScanner scanner(spec, source, indexes, result);
   for (const RowGroupTask& task : tasks) {
     if (!spec.aggregating() && spec.limit != kNoLimit && result->rows() >= spec.limit) break;
     RETURN_IF_ERROR(scanner.Scan(task));

@@ -44,6 +44,7 @@ struct ScanSpec {
   std::vector<Expr> outputs;               // row mode: one output column each
   std::vector<AggregateCall> aggregates;   // aggregate mode when not empty
   uint64_t limit = kNoLimit;               // row mode: no more rows than this
+  bool use_index = true;                   // use row-group indexes where they help
   bool operator==(const ScanSpec&) const = default;
 
   bool aggregating() const { return !aggregates.empty(); }
@@ -58,6 +59,13 @@ struct ChunkLocation {
   uint64_t length = 0;  // total compressed size, page headers included
   parquet::Codec codec = parquet::Codec::kUncompressed;
   int64_t num_values = 0;
+  // The chunk's OffsetIndex (where each page starts); length 0 when the file
+  // has none. With it a scan can read only the pages that hold given rows.
+  uint64_t page_index_offset = 0;
+  uint64_t page_index_length = 0;
+  // Where the chunk starts in the table file. The OffsetIndex gives file
+  // offsets, while `offset` may be rebased (a node's fragment offsets).
+  uint64_t file_offset = 0;
   bool operator==(const ChunkLocation&) const = default;
 };
 
@@ -102,6 +110,8 @@ struct ScanCounters {
   uint64_t rows_matched = 0;
   uint64_t bytes_read = 0;      // from drives
   uint64_t reread_chunks = 0;   // chunks read again verified after a CRC mismatch
+  uint64_t index_row_groups = 0;  // row groups whose candidate rows came from an index
+  uint64_t pages_read = 0;        // data pages read on their own (not as a whole chunk)
   bool operator==(const ScanCounters&) const = default;
   void Add(const ScanCounters& other);
 };
@@ -122,11 +132,15 @@ Status ValidateSpec(const ScanSpec& spec);
 // An empty result of the right shape for `spec` (no rows, zero aggregates).
 ScanResult EmptyResult(const ScanSpec& spec);
 
+class IndexSource;  // row_group_index.h
+
 // Scans the row groups in order and appends to *result (which must start as
 // EmptyResult(spec)). Stops early in row mode once the limit is reached.
-// Errors name the row group and column.
+// With `indexes` (and spec.use_index), a row group whose index decides the
+// filter is scanned at its candidate rows only. Errors name the row group
+// and column.
 Status ScanRowGroups(const ScanSpec& spec, std::span<const RowGroupTask> tasks, ChunkSource& source,
-                     ScanResult* result);
+                     ScanResult* result, IndexSource* indexes = nullptr);
 
 // Adds `from` into *into: rows appended up to the spec's limit, aggregates merged.
 void MergeResult(const ScanSpec& spec, ScanResult&& from, ScanResult* into);

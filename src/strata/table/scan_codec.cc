@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "strata/parquet/thrift_compact.h"
+#include "strata/table/column_codec.h"
 
 namespace strata::table {
 
@@ -21,19 +22,6 @@ using parquet::thrift::ThriftType;
 constexpr int kMaxWireNesting = 1024;
 
 // ---- writing ----
-
-void WriteValue(CompactWriter& w, const Value& v) {
-  w.BeginStruct();
-  w.I32Field(1, static_cast<int32_t>(v.type));
-  w.BoolField(2, v.is_null);
-  if (!v.is_null) {
-    if (v.type == Type::kBoolean) w.BoolField(3, v.bool_value);
-    if (IsInteger(v.type)) w.I64Field(4, v.int_value);
-    if (v.type == Type::kFloat || v.type == Type::kDouble) w.DoubleField(5, v.double_value);
-    if (v.type == Type::kByteArray) w.BinaryField(6, v.string_value);
-  }
-  w.EndStruct();
-}
 
 void WriteExpr(CompactWriter& w, const Expr& e) {
   w.BeginStruct();
@@ -82,6 +70,7 @@ void WriteSpec(CompactWriter& w, const ScanSpec& spec) {
     w.EndStruct();
   }
   if (spec.limit != kNoLimit) w.I64Field(5, static_cast<int64_t>(spec.limit));
+  w.BoolField(6, spec.use_index);
   w.EndStruct();
 }
 
@@ -97,76 +86,15 @@ void WriteTask(CompactWriter& w, const RowGroupTask& task) {
     w.I64Field(2, static_cast<int64_t>(c.length));
     w.I32Field(3, static_cast<int32_t>(c.codec));
     w.I64Field(4, c.num_values);
+    if (c.page_index_offset != 0) w.I64Field(5, static_cast<int64_t>(c.page_index_offset));
+    if (c.page_index_length != 0) w.I64Field(6, static_cast<int64_t>(c.page_index_length));
+    if (c.file_offset != 0) w.I64Field(7, static_cast<int64_t>(c.file_offset));
     w.EndStruct();
   }
   w.EndStruct();
 }
 
-template <typename T>
-std::string_view Bytes(const std::vector<T>& v) {
-  return std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-}
-
-void WriteColumn(CompactWriter& w, const ColumnVector& c) {
-  w.BeginStruct();
-  w.I32Field(1, static_cast<int32_t>(c.type));
-  if (!c.validity.empty()) w.BinaryField(2, Bytes(c.validity));
-  switch (c.type) {
-    case Type::kBoolean: w.BinaryField(3, Bytes(c.bools)); break;
-    case Type::kInt32: w.BinaryField(3, Bytes(c.int32s)); break;
-    case Type::kInt64: w.BinaryField(3, Bytes(c.int64s)); break;
-    case Type::kFloat: w.BinaryField(3, Bytes(c.floats)); break;
-    case Type::kDouble: w.BinaryField(3, Bytes(c.doubles)); break;
-    case Type::kByteArray:
-      w.BinaryField(4, Bytes(c.strings.offsets));
-      w.BinaryField(5, c.strings.bytes);
-      break;
-    default: break;
-  }
-  w.EndStruct();
-}
-
 // ---- reading ----
-
-bool KnownType(int32_t t) {
-  return t == static_cast<int32_t>(Type::kBoolean) || t == static_cast<int32_t>(Type::kInt32) ||
-         t == static_cast<int32_t>(Type::kInt64) || t == static_cast<int32_t>(Type::kFloat) ||
-         t == static_cast<int32_t>(Type::kDouble) || t == static_cast<int32_t>(Type::kByteArray);
-}
-
-Type ReadType(CompactReader& r) {
-  const int32_t t = r.ReadI32();
-  if (!KnownType(t)) {
-    r.Fail("unknown value type " + std::to_string(t));
-    return Type::kInt64;
-  }
-  return static_cast<Type>(t);
-}
-
-Value ReadValue(CompactReader& r) {
-  Value v;
-  r.BeginStruct();
-  int16_t id;
-  ThriftType type;
-  while (r.NextField(&id, &type)) {
-    if (id == 1 && type == ThriftType::kI32) {
-      v.type = ReadType(r);
-    } else if (id == 2 && type == ThriftType::kBool) {
-      v.is_null = r.ReadBool();
-    } else if (id == 3 && type == ThriftType::kBool) {
-      v.bool_value = r.ReadBool();
-    } else if (id == 4 && type == ThriftType::kI64) {
-      v.int_value = r.ReadI64();
-    } else if (id == 5 && type == ThriftType::kDouble) {
-      v.double_value = r.ReadDouble();
-    } else if (id == 6 && type == ThriftType::kBinary) {
-      v.string_value = std::string(r.ReadBinary());
-    } else {
-      r.Skip(type);
-    }
-  }
-  return v;
-}
 
 Expr ReadExpr(CompactReader& r) {
   Expr e;
@@ -249,6 +177,8 @@ ScanSpec ReadSpec(CompactReader& r) {
       const int64_t limit = r.ReadI64();
       if (limit < 0) r.Fail("negative limit");
       spec.limit = static_cast<uint64_t>(limit);
+    } else if (id == 6 && type == ThriftType::kBool) {
+      spec.use_index = r.ReadBool();
     } else {
       r.Skip(type);
     }
@@ -283,6 +213,12 @@ RowGroupTask ReadTask(CompactReader& r) {
             c.codec = static_cast<parquet::Codec>(r.ReadI32());
           } else if (cid == 4 && ctype == ThriftType::kI64) {
             c.num_values = r.ReadI64();
+          } else if (cid == 5 && ctype == ThriftType::kI64) {
+            c.page_index_offset = static_cast<uint64_t>(r.ReadI64());
+          } else if (cid == 6 && ctype == ThriftType::kI64) {
+            c.page_index_length = static_cast<uint64_t>(r.ReadI64());
+          } else if (cid == 7 && ctype == ThriftType::kI64) {
+            c.file_offset = static_cast<uint64_t>(r.ReadI64());
           } else {
             r.Skip(ctype);
           }
@@ -294,60 +230,6 @@ RowGroupTask ReadTask(CompactReader& r) {
     }
   }
   return task;
-}
-
-template <typename T>
-bool CopyBytes(std::string_view bytes, std::vector<T>* out) {
-  if (bytes.size() % sizeof(T) != 0) return false;
-  out->resize(bytes.size() / sizeof(T));
-  if (!bytes.empty()) std::memcpy(out->data(), bytes.data(), bytes.size());
-  return true;
-}
-
-ColumnVector ReadColumn(CompactReader& r) {
-  ColumnVector c;
-  r.BeginStruct();
-  int16_t id;
-  ThriftType type;
-  std::string_view values, offsets, strings;
-  std::string_view validity;
-  while (r.NextField(&id, &type)) {
-    if (id == 1 && type == ThriftType::kI32) {
-      c.type = ReadType(r);
-    } else if (id == 2 && type == ThriftType::kBinary) {
-      validity = r.ReadBinary();
-    } else if (id == 3 && type == ThriftType::kBinary) {
-      values = r.ReadBinary();
-    } else if (id == 4 && type == ThriftType::kBinary) {
-      offsets = r.ReadBinary();
-    } else if (id == 5 && type == ThriftType::kBinary) {
-      strings = r.ReadBinary();
-    } else {
-      r.Skip(type);
-    }
-  }
-  bool ok = true;
-  switch (c.type) {
-    case Type::kBoolean: ok = CopyBytes(values, &c.bools); break;
-    case Type::kInt32: ok = CopyBytes(values, &c.int32s); break;
-    case Type::kInt64: ok = CopyBytes(values, &c.int64s); break;
-    case Type::kFloat: ok = CopyBytes(values, &c.floats); break;
-    case Type::kDouble: ok = CopyBytes(values, &c.doubles); break;
-    case Type::kByteArray: {
-      ok = CopyBytes(offsets, &c.strings.offsets) && !c.strings.offsets.empty() && c.strings.offsets[0] == 0;
-      for (size_t i = 1; ok && i < c.strings.offsets.size(); ++i) {
-        ok = c.strings.offsets[i] >= c.strings.offsets[i - 1];
-      }
-      ok = ok && c.strings.offsets.back() == strings.size();
-      if (ok) c.strings.bytes = std::string(strings);
-      break;
-    }
-    default: break;
-  }
-  if (ok) ok = CopyBytes(validity, &c.validity);
-  if (ok && !c.validity.empty()) ok = c.validity.size() == c.size();
-  if (!ok) r.Fail("malformed column vector");
-  return c;
 }
 
 }  // namespace
@@ -398,7 +280,7 @@ std::string SerializeScanResult(const ScanResult& result) {
   w.BeginStruct();
   w.FieldHeader(1, ThriftType::kList);
   w.ListBegin(ThriftType::kStruct, static_cast<uint32_t>(result.columns.size()));
-  for (const ColumnVector& c : result.columns) WriteColumn(w, c);
+  for (const ColumnVector& c : result.columns) WriteColumnVector(w, c);
   w.FieldHeader(2, ThriftType::kList);
   w.ListBegin(ThriftType::kStruct, static_cast<uint32_t>(result.aggregates.size()));
   for (const AggregateState& a : result.aggregates) {
@@ -421,6 +303,8 @@ std::string SerializeScanResult(const ScanResult& result) {
   w.I64Field(3, static_cast<int64_t>(k.rows_matched));
   w.I64Field(4, static_cast<int64_t>(k.bytes_read));
   w.I64Field(5, static_cast<int64_t>(k.reread_chunks));
+  w.I64Field(6, static_cast<int64_t>(k.index_row_groups));
+  w.I64Field(7, static_cast<int64_t>(k.pages_read));
   w.EndStruct();
   w.EndStruct();
   return out;
@@ -435,7 +319,7 @@ Result<ScanResult> ParseScanResult(std::string_view bytes) {
   while (r.NextField(&id, &type)) {
     if (id == 1 && type == ThriftType::kList) {
       const auto list = r.ReadListBegin();
-      for (uint32_t i = 0; i < list.size && r.ok(); ++i) result.columns.push_back(ReadColumn(r));
+      for (uint32_t i = 0; i < list.size && r.ok(); ++i) result.columns.push_back(ReadColumnVector(r));
     } else if (id == 2 && type == ThriftType::kList) {
       const auto list = r.ReadListBegin();
       for (uint32_t i = 0; i < list.size && r.ok(); ++i) {
@@ -467,9 +351,10 @@ Result<ScanResult> ParseScanResult(std::string_view bytes) {
       int16_t kid;
       ThriftType ktype;
       uint64_t* fields[] = {&result.counters.row_groups, &result.counters.rows_scanned, &result.counters.rows_matched,
-                            &result.counters.bytes_read, &result.counters.reread_chunks};
+                            &result.counters.bytes_read, &result.counters.reread_chunks,
+                            &result.counters.index_row_groups, &result.counters.pages_read};
       while (r.NextField(&kid, &ktype)) {
-        if (kid >= 1 && kid <= 5 && ktype == ThriftType::kI64) {
+        if (kid >= 1 && kid <= 7 && ktype == ThriftType::kI64) {
           *fields[kid - 1] = static_cast<uint64_t>(r.ReadI64());
         } else {
           r.Skip(ktype);

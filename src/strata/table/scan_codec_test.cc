@@ -73,6 +73,11 @@ std::vector<RowGroupTask> Tasks(size_t count, size_t columns) {
     for (size_t c = 0; c < columns; ++c) {
       task.chunks.push_back({(uint64_t{1} << 40) + t * 1000 + c * 17, c * 1000 + 1, codecs[(t + c) % 4],
                              static_cast<int64_t>(t * 12345)});
+      if (c % 2 == 1) {  // some chunks with an OffsetIndex, rebased from their file offset
+        task.chunks.back().page_index_offset = task.chunks.back().offset + c * 1000 + 1;
+        task.chunks.back().page_index_length = 40 + c;
+        task.chunks.back().file_offset = t * 1000 + c * 17;
+      }
     }
     tasks.push_back(std::move(task));
   }
@@ -98,6 +103,8 @@ TEST(ScanCodecTest, RequestWithEveryOperatorRoundTrips) {
                   Expr::Binary(ExprOp::kLt, Col(3, Type::kFloat), Col(4, Type::kDouble)),
                   K(Value::String("constant output")), Expr::Cast(Col(2, Type::kInt64), Type::kDouble)};
   spec.limit = 1000;
+  ExpectRequestRoundTrip(spec, Tasks(3, kColumns.size()));
+  spec.use_index = false;
   ExpectRequestRoundTrip(spec, Tasks(3, kColumns.size()));
 }
 
@@ -220,7 +227,7 @@ ScanResult RowResult() {
   }
   s.validity = {1, 1, 1, 0};
   result.columns = {b, i32, i64, f, d, s};
-  result.counters = {3, 4000, 4, 1 << 20, 2};
+  result.counters = {3, 4000, 4, 1 << 20, 2, 1, 17};
   return result;
 }
 
@@ -249,7 +256,7 @@ ScanResult AggregateResult() {
   booleans.min = Value::Bool(false);
   booleans.max = Value::Bool(true);
   result.aggregates = {count, sum, negative, strings, nothing, booleans};
-  result.counters = {1, 2, 3, 4, 5};
+  result.counters = {1, 2, 3, 4, 5, 6, 7};
   return result;
 }
 

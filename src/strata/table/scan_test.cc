@@ -18,6 +18,7 @@
 
 #include "strata/parquet/aligned_writer.h"
 #include "strata/parquet/file_reader.h"
+#include "strata/table/scan_test_util.h"
 #include "strata/table/value_format.h"
 #include "strata/testing/status_macros.h"
 
@@ -26,49 +27,6 @@ namespace {
 
 using parquet::Codec;
 using parquet::ColumnSchema;
-
-class StringSink : public parquet::ByteSink {
- public:
-  Status Write(std::string_view bytes) override {
-    data.append(bytes);
-    return Status::OK();
-  }
-  std::string data;
-};
-
-// Hands out byte ranges of the file; `verified` as configured.
-class MemorySource : public ChunkSource {
- public:
-  explicit MemorySource(const std::string& data) : data_(data) {}
-  Status Read(uint64_t offset, uint64_t length, bool verified, std::string* out, bool* out_verified) override {
-    ++reads;
-    if (verified) ++verified_reads;
-    if (offset > data_.size() || length > data_.size() - offset) {
-      return Status::Corruption("read of " + std::to_string(length) + " bytes at " + std::to_string(offset) +
-                                " outside the table");
-    }
-    out->assign(data_, offset, length);
-    read_ += length;
-    *out_verified = verified || hands_out_verified;
-    if (!verified && corrupt_unverified && length > 0) {
-      // The last byte is page data, which the page CRC covers.
-      (*out)[length - 1] = static_cast<char>((*out)[length - 1] ^ 0x20);
-    }
-    if (*out_verified && corrupt_verified && length > 0) (*out)[length - 1] = static_cast<char>((*out)[length - 1] ^ 0x20);
-    return Status::OK();
-  }
-  uint64_t bytes_read() const override { return read_; }
-
-  bool hands_out_verified = true;
-  bool corrupt_unverified = false;
-  bool corrupt_verified = false;
-  int reads = 0;
-  int verified_reads = 0;
-
- private:
-  const std::string& data_;
-  uint64_t read_ = 0;
-};
 
 // The test table, one struct per row.
 struct Row {
