@@ -1,9 +1,8 @@
 // Cluster::ScanBlob: fans a table scan out to the nodes holding a blob's
 // units and merges what comes back; a node that cannot answer is covered by
 // scanning its row groups here, from units rebuilt across nodes.
-#include <thread>
-
 #include "strata/cluster/cluster.h"
+#include "strata/cluster/fragment_tasks.h"
 
 namespace strata {
 
@@ -32,28 +31,11 @@ class BlobChunkSource : public table::ChunkSource {
 
 Result<table::ScanResult> Cluster::ScanBlob(const BlobRecord& blob, const table::ScanSpec& spec,
                                             const std::vector<table::RowGroupTask>& tasks) {
-  const uint64_t unit = blob.layout.unit_size;
-  const int k1 = blob.layout.level1.k;
-  if (unit == 0 || k1 <= 0) return Status::InvalidArgument("blob " + blob.blob_id + " has an invalid layout");
   // Each level-1 position's row groups, with offsets moved into its fragment.
-  std::vector<std::vector<table::RowGroupTask>> per_node(k1);
-  std::vector<std::vector<size_t>> originals(k1);  // index into `tasks`
-  for (size_t t = 0; t < tasks.size(); ++t) {
-    table::RowGroupTask task = tasks[t];
-    const uint64_t first = task.chunks.empty() ? 0 : task.chunks[0].offset;
-    const uint64_t blob_unit = first / unit;
-    const int position = static_cast<int>(blob_unit % k1);
-    const uint64_t fragment_base = (blob_unit / k1) * unit;
-    for (table::ChunkLocation& chunk : task.chunks) {
-      if (chunk.length > 0 && chunk.offset / unit != blob_unit) {
-        return Status::InvalidArgument("blob " + blob.blob_id + ": row group " + std::to_string(task.row_group) +
-                                       " spans units; it cannot be scanned where it is stored");
-      }
-      chunk.offset = fragment_base + chunk.offset % unit;
-    }
-    per_node[position].push_back(std::move(task));
-    originals[position].push_back(t);
-  }
+  ASSIGN_OR_RETURN(FragmentTasks split, SplitTasksByFragment(blob, tasks));
+  const int k1 = blob.layout.level1.k;
+  const std::vector<std::vector<table::RowGroupTask>>& per_node = split.tasks;
+  const std::vector<std::vector<size_t>>& originals = split.originals;
   std::vector<Result<table::ScanResult>> results(k1, Status::NotFound("not scanned"));
   auto scan = [&](int position) {
     if (per_node[position].empty()) {
@@ -68,10 +50,7 @@ Result<table::ScanResult> Cluster::ScanBlob(const BlobRecord& blob, const table:
     }
     results[position] = node->ScanFragment(Fragment(blob, position), spec, per_node[position]);
   };
-  std::vector<std::thread> threads;
-  for (int p = 1; p < k1; ++p) threads.emplace_back(scan, p);
-  scan(0);
-  for (std::thread& t : threads) t.join();
+  ForEachPosition(k1, scan);
 
   table::ScanResult merged = table::EmptyResult(spec);
   std::vector<table::RowGroupTask> leftovers;

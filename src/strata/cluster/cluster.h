@@ -66,6 +66,12 @@ class Cluster {
   // are scanned here from bytes rebuilt across nodes.
   Result<table::ScanResult> ScanBlob(const BlobRecord& blob, const table::ScanSpec& spec,
                                      const std::vector<table::RowGroupTask>& tasks);
+  // Builds the row-group indexes of an aligned table stored as `blob`: each
+  // node indexes the row groups in its fragment (tasks as for ScanBlob, over
+  // the table's `columns`), all nodes in parallel; the reports are summed.
+  // Row groups of a node that cannot index them are counted as skipped.
+  Result<IndexBuildReport> IndexBlob(const BlobRecord& blob, const std::vector<table::ScanColumn>& columns,
+                                     const std::vector<table::RowGroupTask>& tasks);
   // Removes every block of the blob; Unavailable if some drive is down.
   Status DeleteBlob(const BlobRecord& blob);
   // Level-1 repair: rewrites the whole fragment of `position` onto `drive_ids`

@@ -125,13 +125,71 @@ Result<std::unique_ptr<BlockReader>> Drive::OpenBlock(const BlockName& name) {
 }
 
 // Not followed by a directory fsync: a removal lost in a crash leaves an
-// orphan block, which the cleanup of unreferenced blocks finds again.
+// orphan block, which the cleanup of unreferenced blocks finds again. The
+// index goes after the block, and whether or not the block was there, so a
+// repeated removal finishes one that stopped in between; an index written
+// while the block is removed is caught by WriteIndexFile's second look. A
+// crash between the two removals leaves an index file without a block: a few
+// bytes that nothing reads (readers start from the block).
 Status Drive::RemoveBlock(const BlockName& name) {
-  return fs_->RemoveFile(BlockPath(name)).WithContext("drive " + id());
+  Status block = fs_->RemoveFile(BlockPath(name));
+  if (!block.ok() && !block.IsNotFound()) return block.WithContext("drive " + id());
+  Status index = RemoveIndexFile(name);
+  if (!index.ok() && !index.IsNotFound()) return index;
+  return block.WithContext("drive " + id());
+}
+
+Result<uint64_t> Drive::WriteIndexFile(const BlockName& name, std::vector<IndexSection> sections) {
+  const std::string where = "drive " + id() + ": index of block " + name.FileName();
+  const std::string block_path = BlockPath(name);
+  ASSIGN_OR_RETURN(bool has_block, fs_->Exists(block_path));
+  if (!has_block) return Status::NotFound(where + ": the block is not on this drive");
+  Result<std::string> bytes = EncodeIndexFile(name, std::move(sections));
+  if (!bytes.ok()) return bytes.status().WithContext("drive " + id());
+  const std::string temp_path = JoinPath(JoinPath(path_, kTmpDir), name.FileName() + kIndexFileSuffix + "." +
+                                                                       NewRandomId().substr(0, 16) +
+                                                                       std::string(kTempSuffix));
+  const std::string final_path = IndexPath(name);
+  Status st;
+  {
+    Result<std::unique_ptr<WritableFile>> file = fs_->NewWritableFile(temp_path);
+    if (!file.ok()) return file.status().WithContext(where);
+    st = (*file)->Append(std::as_bytes(std::span(bytes->data(), bytes->size())));
+    if (st.ok()) st = (*file)->Sync();
+    if (st.ok()) st = (*file)->Close();
+  }
+  if (st.ok()) st = fs_->Rename(temp_path, final_path);
+  if (!st.ok()) {
+    (void)fs_->RemoveFile(temp_path);
+    return st.WithContext(where);
+  }
+  RETURN_IF_ERROR(fs_->SyncDir(DirName(final_path)).WithContext(where));
+  // The block may have been removed while the index was written; an index
+  // left without its block would never be removed.
+  ASSIGN_OR_RETURN(has_block, fs_->Exists(block_path));
+  if (!has_block) {
+    (void)fs_->RemoveFile(final_path);
+    return Status::NotFound(where + ": the block was removed while its index was written");
+  }
+  return static_cast<uint64_t>(bytes->size());
+}
+
+Result<std::unique_ptr<IndexFileReader>> Drive::OpenIndexFile(const BlockName& name) {
+  const std::string path = IndexPath(name);
+  Result<std::unique_ptr<RandomAccessFile>> file = fs_->NewRandomAccessFile(path);
+  if (!file.ok()) return file.status().WithContext("drive " + id());
+  Result<std::unique_ptr<IndexFileReader>> reader = IndexFileReader::Open(std::move(file).value(), path, name);
+  if (!reader.ok()) return reader.status().WithContext("drive " + id());
+  return reader;
+}
+
+Status Drive::RemoveIndexFile(const BlockName& name) {
+  return fs_->RemoveFile(IndexPath(name)).WithContext("drive " + id());
 }
 
 // Skips anything that is not blocks/<2 hex>/<name>.blk with a parsable name
-// in its own shard, and blocks removed while the listing runs.
+// in its own shard (index files end in .blk.sidx), and blocks removed while
+// the listing runs.
 Result<std::vector<BlockListing>> Drive::ListBlocks() {
   const std::string where = "drive " + id();
   const std::string blocks_dir = JoinPath(path_, kBlocksDir);
@@ -162,6 +220,7 @@ Result<std::vector<BlockListing>> Drive::ListBlocks() {
   return listings;
 }
 
+// Block and index files being written alike: both are written under tmp/.
 Result<int> Drive::RemoveTemporaries() {
   const std::string where = "drive " + id();
   const std::string tmp_dir = JoinPath(path_, kTmpDir);
@@ -197,6 +256,8 @@ Result<SpaceInfo> Drive::Space() {
 std::string Drive::BlockPath(const BlockName& name) const {
   return JoinPath(JoinPath(JoinPath(path_, kBlocksDir), name.blob_id.substr(0, 2)), name.FileName());
 }
+
+std::string Drive::IndexPath(const BlockName& name) const { return BlockPath(name) + kIndexFileSuffix; }
 
 namespace {
 

@@ -5,7 +5,8 @@
 // Layout of a drive directory:
 //   strata-drive.json          identity
 //   blocks/<2 hex>/<blob>-<p1>-<p2>.blk   published block files
-//   tmp/                       block files being written (removed on start)
+//   blocks/<2 hex>/<blob>-<p1>-<p2>.blk.sidx   the block's row-group indexes
+//   tmp/                       block and index files being written (removed on start)
 // Thread-safe: block writers and readers are independent objects.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "strata/base/file_io.h"
 #include "strata/base/status.h"
 #include "strata/drive/block_file.h"
+#include "strata/drive/index_file.h"
 
 namespace strata {
 
@@ -56,7 +58,7 @@ class Drive {
   // Starts a block file under tmp/; it becomes visible at BlockWriter::Publish.
   Result<std::unique_ptr<BlockWriter>> CreateBlock(const BlockHeader& header);
   Result<std::unique_ptr<BlockReader>> OpenBlock(const BlockName& name);
-  // NotFound when there is no such block.
+  // NotFound when there is no such block. Removes the block's index file too.
   Status RemoveBlock(const BlockName& name);
   Result<std::vector<BlockListing>> ListBlocks();
   // Removes files left in tmp/ by interrupted writes; returns how many.
@@ -66,6 +68,17 @@ class Drive {
   Result<SpaceInfo> Space();
 
   std::string BlockPath(const BlockName& name) const;
+
+  // The row-group index file of a block (index_file.h) lives beside it and
+  // goes with it. WriteIndexFile replaces it whole, written like a block
+  // (temporary under tmp/, fsync, rename, directory fsync); NotFound when
+  // the block itself is not on the drive. Returns the bytes written.
+  Result<uint64_t> WriteIndexFile(const BlockName& name, std::vector<IndexSection> sections);
+  // Opens and checks the header and directory; NotFound when there is none.
+  Result<std::unique_ptr<IndexFileReader>> OpenIndexFile(const BlockName& name);
+  // NotFound when there is none.
+  Status RemoveIndexFile(const BlockName& name);
+  std::string IndexPath(const BlockName& name) const;
 
  private:
   Drive(FileSystem* fs, std::string path, DriveIdentity identity);

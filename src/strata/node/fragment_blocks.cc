@@ -94,6 +94,27 @@ Status FragmentBlocks::ReadStoredRange(uint64_t stripe, int position, uint64_t o
   return st;
 }
 
+Status FragmentBlocks::ReadDataUnit(uint64_t unit, std::vector<std::byte>* out, uint64_t* bytes_read) {
+  if (unit >= geometry_.data_unit_count()) {
+    return Status::InvalidArgument("blob " + ref_.blob_id + " fragment " + std::to_string(ref_.level1_position) +
+                                   ": unit " + std::to_string(unit) + " is past the fragment's " +
+                                   std::to_string(geometry_.data_unit_count()) + " units");
+  }
+  const int k = ref_.code.k;
+  const uint64_t stripe = unit / k;
+  const int position = static_cast<int>(unit % k);
+  const uint32_t length = geometry_.DataUnitLength(unit);
+  out->resize(length);
+  if (ReadStored(stripe, position, *out).ok()) {
+    *bytes_read += length;
+    return Status::OK();
+  }
+  RETURN_IF_ERROR(ReadStripe(stripe, {position}, rebuilt_));
+  *bytes_read += static_cast<uint64_t>(length) * k;
+  std::memcpy(out->data(), rebuilt_[position].data(), length);
+  return Status::OK();
+}
+
 Status FragmentBlocks::ReadStripe(uint64_t stripe, const std::set<int>& exclude,
                                   std::vector<std::vector<std::byte>>& units) {
   const int width = ref_.code.width();

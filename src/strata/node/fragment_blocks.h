@@ -43,6 +43,12 @@ class FragmentBlocks {
   Status ReadStripe(uint64_t stripe, const std::set<int>& exclude,
                     std::vector<std::vector<std::byte>>& units);
 
+  // Reads data unit `unit` of the fragment (stripe unit / k, position
+  // unit % k) into *out, verified: the stored unit, or the stripe rebuilt
+  // from parity when that cannot be read. Adds the bytes read from drives to
+  // *bytes_read.
+  Status ReadDataUnit(uint64_t unit, std::vector<std::byte>* out, uint64_t* bytes_read);
+
   // Opens the position's block if needed: it must exist and have the
   // expected shape (unit count, bytes, unit size).
   Status CheckBlockShape(int position);
@@ -61,6 +67,7 @@ class FragmentBlocks {
   std::map<int, std::unique_ptr<BlockReader>> readers_;
   std::map<int, Status> unusable_;  // positions whose block cannot be opened
   std::map<int, BlockDamage> damage_;
+  std::vector<std::vector<std::byte>> rebuilt_;  // ReadDataUnit's stripe
 };
 
 }  // namespace strata

@@ -3,13 +3,18 @@
 // parallel, one worker per drive group; each worker reads only the column
 // chunks its scan needs out of the units (trusting them by their page CRCs)
 // and falls back to the whole unit, verified or rebuilt from level-2 parity,
-// when a drive is missing or a chunk fails its CRC.
+// when a drive is missing or a chunk fails its CRC. With spec.use_index each
+// worker also reads the row-group indexes stored beside the blocks
+// (FragmentIndexSource), so a row group whose index decides the filter is
+// read at its candidate rows only.
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "strata/node/fragment_blocks.h"
+#include "strata/node/fragment_index.h"
 #include "strata/node/local_node.h"
 
 namespace strata {
@@ -48,7 +53,7 @@ class FragmentChunkSource : public table::ChunkSource {
       }
       // A missing drive or block: the whole unit, rebuilt if need be.
     }
-    RETURN_IF_ERROR(LoadUnit(unit, stripe, position, unit_length));
+    RETURN_IF_ERROR(LoadUnit(unit));
     std::memcpy(out->data(), unit_bytes_.data() + in_unit, length);
     *out_verified = true;
     return Status::OK();
@@ -58,16 +63,10 @@ class FragmentChunkSource : public table::ChunkSource {
   std::vector<BlockDamage> damage() const { return blocks_.damage(); }
 
  private:
-  Status LoadUnit(uint64_t unit, uint64_t stripe, int position, uint32_t length) {
+  Status LoadUnit(uint64_t unit) {
     if (cached_unit_ == unit) return Status::OK();
-    unit_bytes_.resize(length);
-    if (blocks_.ReadStored(stripe, position, unit_bytes_).ok()) {
-      bytes_read_ += length;
-    } else {
-      RETURN_IF_ERROR(blocks_.ReadStripe(stripe, {position}, rebuilt_));
-      bytes_read_ += static_cast<uint64_t>(length) * blocks_.ref().code.k;
-      std::memcpy(unit_bytes_.data(), rebuilt_[position].data(), length);
-    }
+    cached_unit_ = UINT64_MAX;  // unit_bytes_ is overwritten even when the read fails
+    RETURN_IF_ERROR(blocks_.ReadDataUnit(unit, &unit_bytes_, &bytes_read_));
     cached_unit_ = unit;
     return Status::OK();
   }
@@ -76,7 +75,6 @@ class FragmentChunkSource : public table::ChunkSource {
   uint64_t bytes_read_ = 0;
   uint64_t cached_unit_ = UINT64_MAX;
   std::vector<std::byte> unit_bytes_;
-  std::vector<std::vector<std::byte>> rebuilt_;
 };
 
 // Workers: as many as there are drives with work, up to the cores.
@@ -116,6 +114,9 @@ Result<table::ScanResult> LocalNode::ScanFragment(const FragmentRef& ref, const 
   std::vector<Status> statuses(workers);
   auto work = [&](size_t w) {
     FragmentChunkSource source(this, ref, codec);
+    // Indexes only help a filter; the scan asks for one per row group.
+    std::optional<FragmentIndexSource> indexes;
+    if (spec.use_index && spec.filter) indexes.emplace(this, ref);
     uint64_t rows = 0;
     for (size_t t = 0; t < ordered.size(); ++t) {
       if (worker_of.at(drive_of[t]) != w) continue;
@@ -123,7 +124,8 @@ Result<table::ScanResult> LocalNode::ScanFragment(const FragmentRef& ref, const 
       // the first ones in file order.
       if (!spec.aggregating() && spec.limit != table::kNoLimit && rows >= spec.limit) break;
       results[t] = table::EmptyResult(spec);
-      statuses[w] = table::ScanRowGroups(spec, std::span(&ordered[t], 1), source, &results[t]);
+      statuses[w] = table::ScanRowGroups(spec, std::span(&ordered[t], 1), source, &results[t],
+                                         indexes ? &*indexes : nullptr);
       if (!statuses[w].ok()) return;
       rows += results[t].rows();
     }

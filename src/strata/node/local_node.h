@@ -32,6 +32,8 @@ class LocalNode : public NodeClient {
   Status DeleteFragment(const FragmentRef& ref) override;
   Result<table::ScanResult> ScanFragment(const FragmentRef& ref, const table::ScanSpec& spec,
                                          const std::vector<table::RowGroupTask>& tasks) override;
+  Result<IndexBuildReport> IndexFragment(const FragmentRef& ref, const std::vector<table::ScanColumn>& columns,
+                                         const std::vector<table::RowGroupTask>& tasks) override;
   Result<std::vector<BlockDamage>> VerifyFragment(const FragmentRef& ref) override;
   Status RebuildFragment(const FragmentRef& ref, const std::vector<RebuildTarget>& targets) override;
   Result<std::vector<NodeBlock>> ListBlocks() override;

@@ -89,6 +89,23 @@ struct NodeBlock {
   uint64_t file_bytes = 0;
 };
 
+// What building a fragment's row-group indexes did. Row groups are skipped,
+// with a line in `problems` naming the blob, drive and row group, when their
+// unit cannot be read or decoded or their drive cannot take the index file.
+struct IndexBuildReport {
+  uint64_t row_groups_indexed = 0;
+  uint64_t row_groups_skipped = 0;
+  uint64_t bytes_written = 0;  // index files
+  std::vector<std::string> problems;
+
+  void Add(const IndexBuildReport& other) {
+    row_groups_indexed += other.row_groups_indexed;
+    row_groups_skipped += other.row_groups_skipped;
+    bytes_written += other.bytes_written;
+    problems.insert(problems.end(), other.problems.begin(), other.problems.end());
+  }
+};
+
 // A request to rebuild some level-2 positions of a fragment onto given drives.
 struct RebuildTarget {
   int level2_position = 0;
@@ -108,10 +125,22 @@ class NodeClient {
   // f covers [f * unit_size, (f + 1) * unit_size)), and every chunk lies in
   // one unit. Reads only the column chunks the scan needs, trusting them by
   // their page CRCs, and falls back to verified (and, where needed, rebuilt)
-  // whole units. Returns only matching rows or partial aggregates.
+  // whole units. With spec.use_index, a row group whose stored index
+  // decides the filter is read at its candidate rows only; a missing or
+  // damaged index is ignored. Returns only matching rows or partial aggregates.
   virtual Result<table::ScanResult> ScanFragment(const FragmentRef& ref, const table::ScanSpec& spec,
                                                  const std::vector<table::RowGroupTask>& tasks) = 0;
-  // Removes the fragment's blocks; blocks already gone are not an error.
+  // Builds the row-group indexes (table/row_group_index.h) of the row groups
+  // in `tasks`, located as in ScanFragment, over `columns` (the table's
+  // columns, one chunk each in every task), and stores them beside the
+  // blocks that hold their units, one index file per block, replacing what
+  // was there. Units are read verified, rebuilt from parity if need be.
+  // InvalidArgument for tasks that do not fit the fragment; anything else
+  // skips the row groups concerned and is reported.
+  virtual Result<IndexBuildReport> IndexFragment(const FragmentRef& ref, const std::vector<table::ScanColumn>& columns,
+                                                 const std::vector<table::RowGroupTask>& tasks) = 0;
+  // Removes the fragment's blocks (and their index files); blocks already
+  // gone are not an error.
   // Unavailable when a drive that holds one cannot be reached.
   virtual Status DeleteFragment(const FragmentRef& ref) = 0;
   // Reads every unit of every block of the fragment and reports damage.
