@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The pushdown benchmark (issue 4): a VPIC-like particle table ingested as
-# aligned Parquet, then selective queries timed three ways in the same run:
-# pushed down to the storage nodes, the host-side baseline (--no-pushdown:
-# row groups read through the normal read path and filtered at the gateway),
-# and DuckDB reading the same Parquet file from local disk. Ingest is timed
+# aligned Parquet, then selective queries timed four ways in the same run:
+# pushed down to the storage nodes with their row-group index, pushed down
+# without it (--no-index), the host-side baseline (--no-pushdown: row groups
+# read through the normal read path and filtered at the gateway), and DuckDB
+# reading the same Parquet file from local disk. Ingest is timed
 # against writing the same bytes to the same disk with dd (conv=fsync).
 #
 #   bash bench/query_bench.sh BUILD_DIR [--count N] [--repeat R] [--dir DIR]
@@ -42,7 +43,7 @@ now() { date +%s.%N; }
 
 echo "particles: $count rows ($(python3 -c "print(f'{$count * 24 / 1e9:.2f}')") GB of values), $(nproc) cores"
 echo
-printf '%-8s %10s %10s %10s %12s %8s\n' order bytes gen_s raw_write_s ingest_s ratio
+printf '%-8s %10s %10s %10s %12s %8s %10s\n' order bytes gen_s raw_write_s ingest_s ratio index_s
 for order in cell random; do
   file="$dir/$order.parquet"
   t0=$(now)
@@ -54,14 +55,18 @@ for order in cell random; do
   dd if="$file" of="$dir/raw.copy" bs=4M conv=fsync status=none
   t3=$(now)
   rm -f "$dir/raw.copy"
-  "$strata" --store "$store" ingest table "$file" "particles/$order.parquet" --codec none -q
+  "$strata" --store "$store" ingest table "$file" "particles/$order.parquet" --codec none --no-index -q
   t4=$(now)
+  # The index nodes build after a table lands (in the server, in the background).
+  "$strata" --store "$store" index "particles/$order.parquet" >/dev/null
+  t5=$(now)
   raw=$(seconds "$t2" "$t3")
   ingest=$(seconds "$t3" "$t4")
-  printf '%-8s %10s %10s %10s %12s %7.2fx\n' "$order" "$bytes" "$(seconds "$t0" "$t1")" "$raw" "$ingest" \
-    "$(python3 -c "print($raw / $ingest)")"
+  printf '%-8s %10s %10s %10s %12s %7.2fx %10s\n' "$order" "$bytes" "$(seconds "$t0" "$t1")" "$raw" "$ingest" \
+    "$(python3 -c "print($raw / $ingest)")" "$(seconds "$t4" "$t5")"
 done
-echo "(ratio = raw write time / ingest time: ingest speed as a fraction of raw disk write speed)"
+echo "(ratio = raw write time / ingest time: ingest speed as a fraction of raw disk write speed;"
+echo " index_s: building the row-group indexes afterwards, as the server does in the background)"
 echo
 
 queries=(
@@ -93,27 +98,30 @@ strata_time() {
 
 for order in cell random; do
   echo "== $order order"
-  printf '%-68s %9s %10s %10s %8s %10s %8s %11s %11s\n' query rows pushdown_s baseline_s speedup duckdb_s vs_duck \
-    pd_read_MB bl_read_MB
+  printf '%-68s %8s %9s %9s %9s %8s %8s %9s %8s %9s %9s %9s\n' query rows index_s pushdn_s baseln_s speedup \
+    no_index duckdb_s vs_duck ix_MB pd_MB bl_MB
   duck_input=""
   for q in "${queries[@]}"; do duck_input+="${q//\{T\}/read_parquet(\'$dir/$order.parquet\')}"$'\n'; done
   mapfile -t duck < <(printf '%s' "$duck_input" | node "$root/tests/js/duckdb_time.mjs" --repeat "$repeat")
   for i in "${!queries[@]}"; do
     q=${queries[$i]}
-    read -r p_s p_rows p_bytes <<<"$(strata_time "$order" "$q")"
+    read -r i_s i_rows i_bytes <<<"$(strata_time "$order" "$q")"
+    read -r p_s p_rows p_bytes <<<"$(strata_time "$order" "$q" --no-index)"
     read -r b_s b_rows b_bytes <<<"$(strata_time "$order" "$q" --no-pushdown)"
     read -r d_s d_rows <<<"${duck[$i]}"
-    [[ "$p_rows" == "$b_rows" && "$p_rows" == "$d_rows" ]] ||
-      echo "WARNING: row counts differ: pushdown $p_rows, baseline $b_rows, DuckDB $d_rows" >&2
-    python3 - "$q" "$p_rows" "$p_s" "$b_s" "$d_s" "$p_bytes" "$b_bytes" <<'EOF'
+    [[ "$i_rows" == "$p_rows" && "$p_rows" == "$b_rows" && "$p_rows" == "$d_rows" ]] ||
+      echo "WARNING: row counts differ: index $i_rows, pushdown $p_rows, baseline $b_rows, DuckDB $d_rows" >&2
+    python3 - "$q" "$p_rows" "$i_s" "$p_s" "$b_s" "$d_s" "$i_bytes" "$p_bytes" "$b_bytes" <<'EOF'
 import sys
-q, rows, p, b, d, pb, bb = sys.argv[1:]
-p, b, d = float(p), float(b), float(d)
-print(f"{q:<68} {rows:>9} {p:>10.4f} {b:>10.4f} {b / p:>7.2f}x {d:>10.4f} {d / p:>7.2f}x "
-      f"{int(pb) / 1e6:>11.1f} {int(bb) / 1e6:>11.1f}")
+q, rows, i, p, b, d, ib, pb, bb = sys.argv[1:]
+i, p, b, d = float(i), float(p), float(b), float(d)
+print(f"{q:<68} {rows:>8} {i:>9.4f} {p:>9.4f} {b:>9.4f} {b / i:>7.2f}x {b / p:>7.2f}x {d:>9.4f} {d / i:>7.2f}x "
+      f"{int(ib) / 1e6:>9.1f} {int(pb) / 1e6:>9.1f} {int(bb) / 1e6:>9.1f}")
 EOF
   done
   echo
 done
-echo "speedup = baseline time / pushdown time; vs_duck = DuckDB time / pushdown time (above 1: Strata faster)."
-echo "pd_read_MB / bl_read_MB: bytes read on drives with pushdown / with the baseline."
+echo "index_s: pushdown with the row-group index; pushdn_s: pushdown without it (--no-index); baseln_s: the"
+echo "host-side baseline (--no-pushdown). speedup = baseline / index time; no_index = baseline / pushdown time"
+echo "without the index; vs_duck = DuckDB time / index time (above 1: Strata faster)."
+echo "ix_MB / pd_MB / bl_MB: bytes read on drives with the index / pushdown without it / the baseline."

@@ -39,5 +39,11 @@ void AddStoreCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddObjectCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddIndexCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+
+// Builds the row-group indexes of a table that has just landed at `target`
+// and prints one line (stderr, unless quiet). A failure is a warning: the
+// table is stored and answers queries without its index.
+void IndexNewTable(ObjectStore& store, const std::string& target, const GlobalOptions& options);
 
 }  // namespace strata::cli

@@ -1,7 +1,8 @@
 // strata serve: the S3 gateway on a store. With no store at the path it
 // creates the embedded default (one node, six directory drives, 4+2) and an
-// administrator; it prints the endpoint and the credentials to use. SIGTERM
-// or SIGINT shut it down gracefully.
+// administrator; it prints the endpoint and the credentials to use. Parquet
+// objects written over S3 are indexed in the background. SIGTERM or SIGINT
+// shut it down gracefully.
 #include <signal.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 
 #include "strata/base/file_io.h"
 #include "strata/cli/cli.h"
+#include "strata/query/background_indexer.h"
 #include "strata/server/http_server.h"
 #include "strata/server/s3_gateway.h"
 
@@ -80,6 +82,10 @@ int RunServe(const GlobalOptions& options, const ServeOptions& serve) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
 
   server::S3Gateway gateway(**store, config);
+  // Parquet objects that land over S3 get their row-group indexes built in
+  // the background, one table at a time.
+  query::BackgroundIndexer indexer(**store);
+  gateway.set_indexer(&indexer);
   server::HttpServerOptions http_options;
   http_options.host = address->first;
   http_options.port = address->second;
@@ -124,6 +130,7 @@ int RunServe(const GlobalOptions& options, const ServeOptions& serve) {
             << ": finishing requests in flight, then stopping\n"
             << std::flush;
   (*http)->Shutdown();
+  indexer.Stop();  // finishes the table in progress; the rest waits for `strata index`
   {
     std::lock_guard lock(mu);
     stopping = true;

@@ -1,7 +1,9 @@
 // Table commands: `strata gen particles` (a reproducible VPIC-like particle
 // table), `strata ingest table` (Parquet, CSV or raw binary records into
-// aligned Parquet in the store) and `strata query` (the SQL subset, with the
-// scan pushed down to the storage nodes unless --no-pushdown).
+// aligned Parquet in the store; both then build the row-group indexes unless
+// --no-index) and `strata query` (the SQL subset, with the scan pushed down
+// to the storage nodes unless --no-pushdown, using the indexes unless
+// --no-index).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -154,6 +156,7 @@ struct TableOutput {
   std::unique_ptr<FileByteSink> file;
   std::unique_ptr<ObjectByteSink> object;
   std::string name;
+  std::string target;  // "bucket/key" in the store
   uint32_t unit_size = 1u << 20;
 
   parquet::ByteSink* sink() { return file ? static_cast<parquet::ByteSink*>(file.get()) : object.get(); }
@@ -178,6 +181,7 @@ Result<TableOutput> OpenTableOutput(const GlobalOptions& options, const std::str
     return Status::InvalidArgument("'" + destination + "' needs a key: BUCKET/KEY");
   }
   ASSIGN_OR_RETURN(out.store, OpenStore(options));
+  out.target = path.bucket + "/" + path.key;
   out.unit_size = out.store->config().unit_size;
   PutOptions put;
   put.content_type = "application/vnd.apache.parquet";
@@ -193,6 +197,7 @@ struct GenArgs {
   std::string codec = "none";
   std::string destination;
   bool to_file = false;
+  bool no_index = false;
 };
 
 int RunGenParticles(const GlobalOptions& options, const GenArgs& args) {
@@ -247,6 +252,7 @@ int RunGenParticles(const GlobalOptions& options, const GenArgs& args) {
     std::cerr << "wrote " << writer.rows() << " particles to " << args.destination << " (" << writer.row_groups()
               << " row groups, " << FormatByteSize(writer.bytes_written()) << ")\n";
   }
+  if (output->store && !args.no_index) IndexNewTable(*output->store, output->target, options);
   return kExitOk;
 }
 
@@ -257,6 +263,7 @@ struct IngestArgs {
   std::string schema;  // binary records (and CSV, to override inference)
   std::string codec = "snappy";
   std::string delimiter = ",";
+  bool no_index = false;
 };
 
 std::string FormatFromName(const std::string& name) {
@@ -418,6 +425,7 @@ int RunIngestTable(const GlobalOptions& options, const IngestArgs& args) {
   }
   bar.Finish();
   if (!options.quiet) std::cerr << "ingested " << rows << " rows into " << args.destination << "\n";
+  if (!args.no_index) IndexNewTable(*output->store, output->target, options);
   return kExitOk;
 }
 
@@ -427,6 +435,7 @@ struct QueryArgs {
   std::string output = "-";
   bool explain = false;
   bool no_pushdown = false;
+  bool no_index = false;
 };
 
 int RunQuery(const GlobalOptions& options, const QueryArgs& args) {
@@ -449,6 +458,7 @@ int RunQuery(const GlobalOptions& options, const QueryArgs& args) {
   query::QueryOptions query_options;
   query_options.pushdown = !args.no_pushdown;
   query_options.explain = args.explain;
+  query_options.use_index = !args.no_index;
   query::QueryStats stats;
   Status st = engine.Run(args.sql, query_options, sink.get(), &stats);
   if (!st.ok()) {
@@ -469,7 +479,8 @@ int RunQuery(const GlobalOptions& options, const QueryArgs& args) {
     to << "row groups: " << stats.row_groups_total << " total, " << stats.row_groups_pruned << " pruned, "
        << stats.row_groups_scanned << " scanned; rows: " << stats.rows_scanned << " scanned, " << stats.rows_returned
        << " returned; bytes: " << stats.bytes_read << " read on drives, " << stats.bytes_returned
-       << " returned; time: " << stats.seconds << " s" << (args.no_pushdown ? " (no pushdown)" : "") << "\n";
+       << " returned; from the index: " << stats.row_groups_indexed << " row groups; time: " << stats.seconds
+       << " s" << (args.no_pushdown ? " (no pushdown)" : "") << (args.no_index ? " (no index)" : "") << "\n";
   }
   return kExitOk;
 }
@@ -488,6 +499,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   particles->add_option("--order", gen_args->order, "cell (rows by spatial cell, as a simulation dumps them) or random");
   particles->add_option("--codec", gen_args->codec, "none (default), snappy or zstd");
   particles->add_flag("--file", gen_args->to_file, "Write a local file instead of an object");
+  particles->add_flag("--no-index", gen_args->no_index, "Do not build the row-group indexes after writing");
   particles->callback([&, gen_args] { exit_code = RunGenParticles(options, *gen_args); });
 
   auto* ingest = app.add_subcommand("ingest", "Load data into the store");
@@ -501,6 +513,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   table->add_option("--schema", ingest_args->schema, "Columns as name:type,... (binary records; overrides CSV inference)");
   table->add_option("--codec", ingest_args->codec, "snappy (default), zstd or none");
   table->add_option("--delimiter", ingest_args->delimiter, "CSV field delimiter (default ','; '\\t' for tabs)");
+  table->add_flag("--no-index", ingest_args->no_index, "Do not build the row-group indexes after the table lands");
   table->callback([&, ingest_args] { exit_code = RunIngestTable(options, *ingest_args); });
 
   auto query_args = std::make_shared<QueryArgs>();
@@ -511,6 +524,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   query->add_flag("--explain", query_args->explain, "Show the plan and pruning; scan nothing");
   query->add_flag("--no-pushdown", query_args->no_pushdown,
                   "Read row groups to the gateway and filter there (the host-side baseline)");
+  query->add_flag("--no-index", query_args->no_index, "Scan without the row-group indexes (read whole column chunks)");
   query->callback([&, query_args] { exit_code = RunQuery(options, *query_args); });
 }
 

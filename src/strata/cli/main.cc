@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   AddObjectCommands(app, options, exit_code);
   AddServeCommand(app, options, exit_code);
   AddTableCommands(app, options, exit_code);
+  AddIndexCommand(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -16,10 +16,9 @@ std::string_view s3_xml_internal::TrimWhitespace(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
-namespace {
-
-using s3_xml_internal::DecodeUtf8;
-using s3_xml_internal::TrimWhitespace;
+// The helpers other request parsers share (s3_select_request.cc) are in
+// s3_xml_internal; the rest stay private to this file.
+namespace s3_xml_internal {
 
 S3Error Malformed(const std::string& detail) {
   return S3Error::MalformedXML(
@@ -210,7 +209,9 @@ S3Result<pugi::xml_node> LoadDocument(pugi::xml_document& doc, std::string_view 
   return root;
 }
 
-}  // namespace
+}  // namespace s3_xml_internal
+
+using namespace s3_xml_internal;
 
 S3Result<DeleteObjectsRequest> ParseDeleteObjects(std::string_view body) {
   pugi::xml_document doc;

@@ -58,6 +58,14 @@ class Binder {
       return Error(plain_position, "mixes aggregates and plain columns; there is no GROUP BY");
     }
     for (const SelectItem& item : statement.items) {
+      // S3 Select names an unnamed result column by its place in the list:
+      // SELECT COUNT(*) FROM S3Object answers {"_1": 3} in JSON.
+      const size_t names_before = bound.names.size();
+      const auto s3_name = [&] {
+        if (!from_.s3_object || !item.alias.empty() || item.star) return;
+        if (item.expr->kind == ExprKind::kColumn) return;
+        bound.names[names_before] = "_" + std::to_string(names_before + 1);
+      };
       if (item.star) {
         for (size_t c = 0; c < columns_.size(); ++c) {
           bound.spec.outputs.push_back(Expr::Column(static_cast<int>(c), columns_[c].type));
@@ -68,6 +76,7 @@ class Binder {
       }
       if (any_aggregate) {
         RETURN_IF_ERROR(BindAggregate(*item.expr, item.alias, &bound));
+        s3_name();
         continue;
       }
       ASSIGN_OR_RETURN(Expr e, BindExpr(*item.expr));
@@ -76,6 +85,7 @@ class Binder {
                                                       : ToSql(*item.expr));
       bound.types.push_back(e.type);
       bound.spec.outputs.push_back(std::move(e));
+      s3_name();
     }
     if (statement.limit) bound.spec.limit = *statement.limit;
     return bound;

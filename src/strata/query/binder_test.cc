@@ -106,6 +106,17 @@ TEST(BinderTest, S3SelectAliasesAndPositions) {
   EXPECT_EQ(ErrorOf("SELECT _0 FROM t"), "query at column 8: unknown column '_0' (columns: id, x, name, flag)");
 }
 
+// S3 Select names a result column that is neither a column nor aliased by
+// its position; other queries keep the expression's text.
+TEST(BinderTest, S3SelectNamesExpressionsByPosition) {
+  ASSERT_OK_AND_ASSIGN(BoundQuery rows, BindSql("SELECT s.id, s.x * 2, name AS who, _2 FROM S3Object s"));
+  EXPECT_EQ(rows.names, (std::vector<std::string>{"id", "_2", "who", "x"}));
+  ASSERT_OK_AND_ASSIGN(BoundQuery aggregates, BindSql("SELECT COUNT(*), MAX(x) AS top, SUM(id) FROM S3Object"));
+  EXPECT_EQ(aggregates.names, (std::vector<std::string>{"_1", "top", "_3"}));
+  ASSERT_OK_AND_ASSIGN(BoundQuery table, BindSql("SELECT COUNT(*), MAX(x) FROM t"));
+  EXPECT_EQ(table.names[0], "count(*)");
+}
+
 TEST(BinderTest, ErrorsPointAtTheirPlace) {
   EXPECT_EQ(ErrorOf("SELECT kee FROM t"), "query at column 8: unknown column 'kee' (columns: id, x, name, flag)");
   EXPECT_EQ(ErrorOf("SELECT id FROM t WHERE kee > 1"),

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "strata/query/batch_scan.h"
 #include "strata/query/binder.h"
 #include "strata/query/sql_parser.h"
 #include "strata/query/table_files.h"
@@ -49,60 +50,6 @@ uint64_t ResultBytes(const table::ScanResult& result) {
   return bytes + result.aggregates.size() * sizeof(table::AggregateState);
 }
 
-void AppendValue(const table::Value& v, Type type, ColumnVector* out) {
-  out->type = type;
-  out->validity.push_back(v.is_null ? 0 : 1);
-  switch (type) {
-    case Type::kBoolean: out->bools.push_back(v.bool_value); break;
-    case Type::kInt32: out->int32s.push_back(static_cast<int32_t>(v.int_value)); break;
-    case Type::kInt64: out->int64s.push_back(v.int_value); break;
-    case Type::kFloat: out->floats.push_back(static_cast<float>(v.double_value)); break;
-    case Type::kDouble: out->doubles.push_back(v.double_value); break;
-    case Type::kByteArray: out->strings.Append(v.string_value); break;
-    default: break;
-  }
-}
-
-// The one result row of an aggregate query.
-Status FinalizeAggregates(const BoundQuery& bound, const table::ScanResult& total, std::vector<ColumnVector>* out) {
-  out->clear();
-  for (size_t a = 0; a < bound.spec.aggregates.size(); ++a) {
-    const table::AggregateCall& call = bound.spec.aggregates[a];
-    const table::AggregateState& s = total.aggregates[a];
-    const Type type = bound.types[a];
-    ColumnVector column(type);
-    table::Value v = table::Value::Null(type);
-    switch (call.kind) {
-      case table::AggregateKind::kCountStar:
-      case table::AggregateKind::kCount: v = table::Value::Int(static_cast<int64_t>(s.count)); break;
-      case table::AggregateKind::kMin: v = s.min; break;
-      case table::AggregateKind::kMax: v = s.max; break;
-      case table::AggregateKind::kSum:
-        if (s.count == 0) break;
-        if (type == Type::kInt64) {
-          const __int128 sum = s.IntSum();
-          if (sum > INT64_MAX || sum < INT64_MIN) {
-            return Status::InvalidArgument(bound.names[a] + " exceeds the INT64 range");
-          }
-          v = table::Value::Int(static_cast<int64_t>(sum));
-        } else {
-          v = table::Value::Double(s.double_sum);
-        }
-        break;
-      case table::AggregateKind::kAvg:
-        if (s.count == 0) break;
-        v = table::Value::Double(table::IsInteger(call.arg.type)
-                                     ? static_cast<double>(s.IntSum()) / static_cast<double>(s.count)
-                                     : s.double_sum / static_cast<double>(s.count));
-        break;
-    }
-    AppendValue(v, type, &column);
-    if (!v.is_null) column.validity.clear();
-    out->push_back(std::move(column));
-  }
-  return Status::OK();
-}
-
 std::string Bytes(uint64_t n) {
   if (n >= (1u << 20)) return std::to_string(n >> 20) + " MiB";
   if (n >= 1024) return std::to_string(n >> 10) + " KiB";
@@ -115,12 +62,21 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
   *stats = QueryStats();
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(SelectStatement statement, ParseSql(sql));
-  if (statement.from.s3_object) {
-    return Status::InvalidArgument("query at " + FormatPosition(sql, statement.from.position) +
-                                   ": S3Object names the object of an S3 Select request; here name a table: "
-                                   "FROM bucket/key or FROM bucket/prefix/");
+  const bool s3_select = !options.s3_object_target.empty();
+  if (statement.from.s3_object != s3_select) {
+    return Status::InvalidArgument(
+        "query at " + FormatPosition(sql, statement.from.position) +
+        (s3_select ? ": an S3 Select request queries its own object: FROM S3Object"
+                   : ": S3Object names the object of an S3 Select request; here name a table: "
+                     "FROM bucket/key or FROM bucket/prefix/"));
   }
-  Result<std::vector<TableFile>> opened = OpenTables(*store_, statement.from.target);
+  if (s3_select && !statement.from.json_path.empty()) {
+    return Status::InvalidArgument("query at " + FormatPosition(sql, statement.from.position) + ": the path '" +
+                                   statement.from.json_path + "' after S3Object applies to JSON input only");
+  }
+  // An S3 Select request names exactly one object, never a prefix.
+  Result<std::vector<TableFile>> opened = s3_select ? OpenTableObject(*store_, options.s3_object_target)
+                                                    : OpenTables(*store_, statement.from.target);
   if (!opened.ok()) {
     return opened.status().WithContext("query at " + FormatPosition(sql, statement.from.position));
   }
@@ -139,6 +95,7 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
     if (done) break;
     table::ScanSpec file_spec = spec;
     file_spec.columns = file.columns;
+    file_spec.use_index = options.use_index;
     std::vector<table::RowGroupTask> tasks;
     const size_t groups = file.metadata.row_groups.size();
     uint64_t pruned = 0;
@@ -148,14 +105,7 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
         ++pruned;
         continue;
       }
-      table::RowGroupTask task;
-      task.row_group = g;
-      task.num_rows = rows;
-      for (size_t c = 0; c < file.columns.size(); ++c) {
-        ASSIGN_OR_RETURN(parquet::ChunkRange range,
-                         parquet::ChunkRangeOf(file.metadata, g, c, file.reader->record().size));
-        task.chunks.push_back({range.offset, range.length, range.codec, range.num_values});
-      }
+      ASSIGN_OR_RETURN(table::RowGroupTask task, RowGroupTaskOf(file, g));
       tasks.push_back(std::move(task));
     }
     stats->row_groups_total += groups;
@@ -187,7 +137,9 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
       }
       stats->row_groups_scanned += result.counters.row_groups;
       stats->rows_scanned += result.counters.rows_scanned;
+      stats->row_groups_indexed += result.counters.index_row_groups;
       stats->bytes_read += result.counters.bytes_read;
+      if (options.progress) RETURN_IF_ERROR(options.progress(*stats));
       if (spec.aggregating()) {
         table::MergeResult(spec, std::move(result), &total);
         continue;

@@ -8,6 +8,7 @@
 // one query per engine at a time; several engines may share a store.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,9 +19,20 @@
 
 namespace strata::query {
 
+struct QueryStats;
+
 struct QueryOptions {
   bool pushdown = true;
   bool explain = false;  // plan only: prune, report, scan nothing
+  bool use_index = true;  // row-group indexes where they decide the filter (pushdown only)
+  // S3 Select: "bucket/key" of the request's object. FROM must then name
+  // S3Object, which means that one object (never a prefix); when empty,
+  // FROM S3Object is refused.
+  std::string s3_object_target;
+  // Called after each batch of row groups (or CSV records) is scanned, with
+  // the figures so far; an error stops the query with it. S3 Select sends
+  // progress and keep-alive messages from here.
+  std::function<Status(const QueryStats&)> progress;
 };
 
 struct QueryStats {
@@ -28,6 +40,7 @@ struct QueryStats {
   uint64_t row_groups_total = 0;
   uint64_t row_groups_pruned = 0;   // by statistics
   uint64_t row_groups_scanned = 0;
+  uint64_t row_groups_indexed = 0;  // of those scanned, answered from their index
   uint64_t rows_scanned = 0;
   uint64_t rows_returned = 0;
   uint64_t bytes_read = 0;          // from drives

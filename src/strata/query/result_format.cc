@@ -56,6 +56,8 @@ class CsvSink : public BufferedSink {
         if (!columns[c].IsValid(r)) continue;
         if (columns[c].type == Type::kByteArray) {
           Field(columns[c].strings[r]);
+        } else if (options_.quote_always) {
+          Field(FormatCell(columns[c], r));
         } else {
           buffer_ += FormatCell(columns[c], r);
         }
@@ -70,9 +72,13 @@ class CsvSink : public BufferedSink {
 
  private:
   void Field(std::string_view text) {
-    bool quote = !text.empty() && (text.front() == ' ' || text.back() == ' ');
+    const char escape = options_.quote_escape != 0 ? options_.quote_escape : options_.quote;
+    bool quote = options_.quote_always || (!text.empty() && (text.front() == ' ' || text.back() == ' '));
     for (char ch : text) {
-      if (ch == options_.field_delimiter || ch == options_.quote || ch == '\n' || ch == '\r') quote = true;
+      if (ch == options_.field_delimiter || ch == options_.quote || ch == '\n' || ch == '\r' ||
+          options_.record_delimiter.find(ch) != std::string::npos) {
+        quote = true;
+      }
     }
     if (!quote) {
       buffer_ += text;
@@ -80,7 +86,7 @@ class CsvSink : public BufferedSink {
     }
     buffer_ += options_.quote;
     for (char ch : text) {
-      if (ch == options_.quote) buffer_ += options_.quote;
+      if (ch == options_.quote || (ch == escape && escape != options_.quote)) buffer_ += escape;
       buffer_ += ch;
     }
     buffer_ += options_.quote;

@@ -22,6 +22,13 @@ struct CsvOptions {
   char field_delimiter = ',';
   std::string record_delimiter = "\n";
   char quote = '"';
+  // Inside a quoted field a quote is written after this character; 0: the
+  // quote is doubled (RFC 4180).
+  char quote_escape = 0;
+  // Quote every non-NULL field, numbers too (S3 Select's QuoteFields
+  // ALWAYS); otherwise only where needed: a delimiter, quote, line end or
+  // surrounding space inside.
+  bool quote_always = false;
 };
 
 std::unique_ptr<ResultSink> MakeCsvSink(parquet::ByteSink* out, CsvOptions options = {});

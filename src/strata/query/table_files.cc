@@ -133,6 +133,41 @@ Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string&
   return files;
 }
 
+Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target) {
+  const size_t slash = target.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == target.size()) {
+    return Status::InvalidArgument("an S3 Select target is bucket/key, got '" + target + "'");
+  }
+  ASSIGN_OR_RETURN(ObjectRecord record, store.Head(target.substr(0, slash), target.substr(slash + 1)));
+  std::vector<TableFile> files(1);
+  RETURN_IF_ERROR(OpenOne(store, record, &files[0]));
+  return files;
+}
+
+Result<table::RowGroupTask> RowGroupTaskOf(const TableFile& file, size_t row_group) {
+  table::RowGroupTask task;
+  task.row_group = row_group;
+  task.num_rows = file.metadata.row_groups[row_group].num_rows;
+  for (size_t c = 0; c < file.columns.size(); ++c) {
+    Result<parquet::ChunkRange> range = parquet::ChunkRangeOf(file.metadata, row_group, c, file.reader->record().size);
+    if (!range.ok()) return range.status().WithContext(file.bucket + "/" + file.key);
+    table::ChunkLocation chunk{range->offset, range->length, range->codec, range->num_values};
+    chunk.file_offset = range->offset;
+    // The chunk's OffsetIndex, when the file has one inside it: a scan can
+    // then read only the pages holding the rows it wants.
+    const parquet::ColumnChunk& meta = file.metadata.row_groups[row_group].columns[c];
+    const uint64_t size = file.reader->record().size;
+    if (meta.offset_index_offset && meta.offset_index_length && *meta.offset_index_length > 0 &&
+        static_cast<uint64_t>(*meta.offset_index_offset) <= size &&
+        static_cast<uint64_t>(*meta.offset_index_length) <= size - *meta.offset_index_offset) {
+      chunk.page_index_offset = static_cast<uint64_t>(*meta.offset_index_offset);
+      chunk.page_index_length = static_cast<uint64_t>(*meta.offset_index_length);
+    }
+    task.chunks.push_back(chunk);
+  }
+  return task;
+}
+
 std::vector<table::ColumnStats> RowGroupStats(const TableFile& file, size_t row_group) {
   std::vector<table::ColumnStats> stats(file.columns.size());
   const parquet::RowGroup& group = file.metadata.row_groups[row_group];

@@ -55,6 +55,15 @@ struct TableFile {
 // is not Parquet or whose schema differs from the first one's.
 Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string& target);
 
+// Opens exactly the object "bucket/key" as a table (S3 Select's S3Object):
+// NotFound when there is no such object, whatever lies under it as a prefix.
+Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target);
+
+// Where the column chunks of one row group lie in the file (blob offsets),
+// for a scan or an index build: one ChunkLocation per column of
+// `file.columns`. Corruption when the footer puts a chunk outside the file.
+Result<table::RowGroupTask> RowGroupTaskOf(const TableFile& file, size_t row_group);
+
 // Statistics of one row group for pruning, per column of `file.columns`.
 std::vector<table::ColumnStats> RowGroupStats(const TableFile& file, size_t row_group);
 

@@ -1,11 +1,11 @@
 // POST /api/v1/query: the query engine over HTTP. The request is signed like
 // any S3 request (SigV4); the body is JSON {"sql": "...", "format": "csv" |
-// "json", "pushdown": true} or the SQL itself as text/plain (format and
-// pushdown then come from the query string). The caller must be allowed to
-// read the bucket the query names. Rows stream back chunked as they are
-// produced; errors found before the first row get a status and a JSON error
-// document, a failure after that cuts the connection so a short result never
-// looks complete.
+// "json", "pushdown": true, "index": true} or the SQL itself as text/plain
+// (format, pushdown and index then come from the query string). The caller
+// must be allowed to read the bucket the query names. Rows stream back
+// chunked as they are produced; errors found before the first row get a
+// status and a JSON error document, a failure after that cuts the
+// connection so a short result never looks complete.
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -90,6 +90,10 @@ void S3Gateway::QueryApi(S3Request& request) {
   if (auto flag = request.Query("pushdown"); flag && !ParseFlag(*flag, &pushdown)) {
     return SendJsonError(request, server, 400, "InvalidRequest", "pushdown must be true or false");
   }
+  bool use_index = true;
+  if (auto flag = request.Query("index"); flag && !ParseFlag(*flag, &use_index)) {
+    return SendJsonError(request, server, 400, "InvalidRequest", "index must be true or false");
+  }
   const std::string content_type(request.header("content-type").value_or(""));
   if (content_type.rfind("application/json", 0) == 0) {
     nlohmann::json document = nlohmann::json::parse(*body, nullptr, /*allow_exceptions=*/false);
@@ -109,6 +113,12 @@ void S3Gateway::QueryApi(S3Request& request) {
         return SendJsonError(request, server, 400, "InvalidRequest", "\"pushdown\" must be true or false");
       }
       pushdown = document["pushdown"].get<bool>();
+    }
+    if (document.contains("index")) {
+      if (!document["index"].is_boolean()) {
+        return SendJsonError(request, server, 400, "InvalidRequest", "\"index\" must be true or false");
+      }
+      use_index = document["index"].get<bool>();
     }
   } else {
     sql = *body;
@@ -135,6 +145,7 @@ void S3Gateway::QueryApi(S3Request& request) {
   query::QueryEngine engine(&store_);
   query::QueryOptions options;
   options.pushdown = pushdown;
+  options.use_index = use_index;
   query::QueryStats stats;
   Status st = engine.Run(sql, options, sink.get(), &stats);
   if (!st.ok()) {
@@ -147,9 +158,10 @@ void S3Gateway::QueryApi(S3Request& request) {
     if (!out.Write("").ok()) return exchange.AbortResponse();
   }
   if (!exchange.Finish().ok()) return exchange.AbortResponse();
-  spdlog::info("query (request {}): {} row groups, {} pruned, {} rows returned, {} bytes read, {:.3f} s",
-               request.request_id, stats.row_groups_total, stats.row_groups_pruned, stats.rows_returned,
-               stats.bytes_read, stats.seconds);
+  spdlog::info("query (request {}): {} row groups, {} pruned, {} from the index, {} rows returned, {} bytes read, "
+               "{:.3f} s",
+               request.request_id, stats.row_groups_total, stats.row_groups_pruned, stats.row_groups_indexed,
+               stats.rows_returned, stats.bytes_read, stats.seconds);
 }
 
 }  // namespace strata::server

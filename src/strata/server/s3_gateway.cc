@@ -183,7 +183,7 @@ void S3Gateway::Dispatch(S3Request& request) {
   if (method == "POST") {
     if (sub == "uploads") return CreateMultipartUpload(request);
     if (sub == "uploadId") return CompleteMultipartUpload(request);
-    if (sub == "select") return fail(S3Error::NotImplemented("S3 Select is not supported yet"));
+    if (sub == "select") return SelectObjectContent(request);
     return unsupported();
   }
   return fail(S3Error::Make(405, "MethodNotAllowed", method + " is not allowed on an object"));

@@ -24,6 +24,10 @@
 #include "strata/objects/store_errors.h"
 #include "strata/server/http_exchange.h"
 
+namespace strata::query {
+class BackgroundIndexer;
+}
+
 namespace strata::server {
 
 // One request as the S3 operations see it.
@@ -56,6 +60,9 @@ class S3Gateway final : public HttpHandler {
   // Background upkeep: aborts multipart uploads older than the configured
   // expiry and removes unreferenced blobs. The server calls it periodically.
   Status RunMaintenance();
+  // Parquet objects written by PUT or CompleteMultipartUpload are offered
+  // here for background indexing (the server owns the indexer; null: none).
+  void set_indexer(query::BackgroundIndexer* indexer) { indexer_ = indexer; }
 
  private:
   // Routing and access.
@@ -72,6 +79,8 @@ class S3Gateway final : public HttpHandler {
 
   // The JSON query API, POST /api/v1/query (query_api.cc).
   void QueryApi(S3Request& request);
+  // S3 Select, POST /bucket/key?select&select-type=2 (s3_select.cc).
+  void SelectObjectContent(S3Request& request);
 
   // Service and buckets (s3_buckets.cc).
   void ListBuckets(S3Request& request);
@@ -130,6 +139,7 @@ class S3Gateway final : public HttpHandler {
   std::mutex completed_mu_;
   std::map<std::string, CompletedUpload> completed_;  // by upload id
   std::deque<std::string> completed_order_;           // oldest first
+  query::BackgroundIndexer* indexer_ = nullptr;
 };
 
 }  // namespace strata::server

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "strata/http/s3_xml.h"
+#include "strata/query/background_indexer.h"
 #include "strata/server/payload.h"
 #include "strata/server/s3_gateway.h"
 #include "strata/server/s3_object_io.h"
@@ -159,6 +160,7 @@ void S3Gateway::CompleteMultipartUpload(S3Request& request) {
   if (!object.ok()) return fail(MultipartError(object.status()));
   RememberCompletion(upload->upload_id, *object);
   SendCompletion(request, object->etag, object->checksums);
+  if (indexer_) indexer_->Offer(object->bucket, object->key);
 }
 
 void S3Gateway::SendCompletion(S3Request& request, const std::string& etag,

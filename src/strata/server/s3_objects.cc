@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "strata/http/s3_xml.h"
+#include "strata/query/background_indexer.h"
 #include "strata/server/payload.h"
 #include "strata/server/s3_conditions.h"
 #include "strata/server/s3_gateway.h"
@@ -66,6 +67,7 @@ void S3Gateway::PutObject(S3Request& request) {
     if (auto parsed = ParseChecksumAlgorithm(algorithm)) headers.emplace_back(ChecksumHeaderName(*parsed), value);
   }
   SendEmpty(request, config_.server, 200, headers);
+  if (indexer_) indexer_->Offer(request.bucket, request.key);
 }
 
 void S3Gateway::GetObject(S3Request& request, bool head) {

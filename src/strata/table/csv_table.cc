@@ -8,7 +8,8 @@
 
 namespace strata::table {
 
-Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>* records) {
+Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>* records,
+                       std::vector<uint64_t>* lines) {
   auto end_field = [&] {
     current_.push_back(std::move(field_));
     field_.clear();
@@ -18,24 +19,45 @@ Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>*
   auto end_record = [&] {
     end_field();
     // A blank line is no record.
-    if (!(current_.size() == 1 && current_[0].empty() && !quoted_in_record_)) records->push_back(std::move(current_));
+    if (!(current_.size() == 1 && current_[0].empty() && !quoted_in_record_)) {
+      records->push_back(std::move(current_));
+      if (lines != nullptr) lines->push_back(record_line_);
+    }
     current_.clear();
     quoted_in_record_ = false;
     record_line_ = line_;
   };
+  const bool line_ends = format_.record_delimiter == '\n';
+  const bool escapes = format_.escape != 0 && format_.escape != format_.quote;
   for (char ch : data) {
     if (pending_cr_) {
       pending_cr_ = false;
       if (ch == '\n') continue;  // CRLF already ended the record
     }
+    const bool record_end = line_ends ? (ch == '\n' || ch == '\r') : ch == format_.record_delimiter;
+    if (in_comment_) {
+      if (record_end) {
+        in_comment_ = false;
+        ++line_;
+        if (ch == '\r' && line_ends) pending_cr_ = true;
+        record_line_ = line_;
+      }
+      continue;
+    }
     if (in_quotes_) {
-      if (ch == format_.quote) {
+      if (pending_escape_) {
+        pending_escape_ = false;
+        if (ch != format_.quote && ch != format_.escape) field_ += format_.escape;  // not an escape after all
+      } else if (escapes && ch == format_.escape) {
+        pending_escape_ = true;
+        continue;
+      } else if (ch == format_.quote) {
         in_quotes_ = false;
         after_quote_ = true;
-      } else {
-        if (ch == '\n') ++line_;
-        field_ += ch;
+        continue;
       }
+      if (line_ends ? ch == '\n' : record_end) ++line_;
+      field_ += ch;
       continue;
     }
     if (ch == format_.quote) {
@@ -52,11 +74,15 @@ Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>*
       }
       continue;
     }
+    if (format_.comment != 0 && ch == format_.comment && current_.empty() && !field_started_ && field_.empty()) {
+      in_comment_ = true;
+      continue;
+    }
     if (ch == format_.delimiter) {
       end_field();
-    } else if (ch == '\n' || ch == '\r') {
+    } else if (record_end) {
       ++line_;
-      if (ch == '\r') pending_cr_ = true;
+      if (ch == '\r' && line_ends) pending_cr_ = true;
       end_record();
     } else {
       field_ += ch;

@@ -18,6 +18,16 @@ namespace strata::table {
 struct CsvFormat {
   char delimiter = ',';
   char quote = '"';
+  // '\n' ends records at LF, CR or CRLF; any other character ends them by
+  // itself, and line ends are then ordinary data (S3 Select's RecordDelimiter).
+  char record_delimiter = '\n';
+  // Inside quotes, `escape` before the quote (or before itself) stands for
+  // that character, as S3 Select's QuoteEscapeCharacter; 0 or the quote
+  // itself: a quote is escaped only by doubling it.
+  char escape = 0;
+  // A record whose first character is this one is a comment, skipped up to
+  // the record delimiter (S3 Select's Comments); 0: no comments.
+  char comment = 0;
 };
 
 using CsvRecord = std::vector<std::string>;
@@ -28,8 +38,11 @@ class CsvParser {
   // Appends the complete records in `data` to *records; a record cut at the
   // end of `data` waits for the next call. With `last`, the rest is the final
   // record. An unterminated quote at the end is Corruption naming its line.
-  Status Feed(std::string_view data, bool last, std::vector<CsvRecord>* records);
-  // Line on which the next record starts (1-based).
+  // With `lines`, the line on which each record starts is appended to it.
+  Status Feed(std::string_view data, bool last, std::vector<CsvRecord>* records,
+              std::vector<uint64_t>* lines = nullptr);
+  // Line on which the next record starts (1-based); with a record delimiter
+  // other than '\n', the record number.
   uint64_t line() const { return record_line_; }
 
  private:
@@ -41,6 +54,8 @@ class CsvParser {
   bool field_started_ = false;
   bool pending_cr_ = false;
   bool quoted_in_record_ = false;  // a line holding only "" is a record, not a blank line
+  bool pending_escape_ = false;    // saw the escape character inside quotes
+  bool in_comment_ = false;        // skipping a comment record
   uint64_t line_ = 1;          // current line
   uint64_t record_line_ = 1;   // line where `current_` began
 };

@@ -101,6 +101,35 @@ TEST(CsvParserTest, OtherDelimiterAndQuote) {
   EXPECT_EQ(ParseAll("a\tb c\t\"d\te\"\n", tabs), (Records{{"a", "b c", "d\te"}}));
 }
 
+// S3 Select's options: another record delimiter (line ends are then data),
+// an escape character inside quotes, comment records; and the line of each
+// record.
+TEST(CsvParserTest, RecordDelimiterEscapeAndComments) {
+  CsvFormat format;
+  format.record_delimiter = ';';
+  EXPECT_EQ(ParseAll("a,b;c\nd,e;;f", format), (Records{{"a", "b"}, {"c\nd", "e"}, {"f"}}));
+  format = {};
+  format.escape = '\\';
+  EXPECT_EQ(ParseAll("\"a\\\"b\",\"c\\\\d\",\"e\\x\",\"\"\"\"\n", format),
+            (Records{{"a\"b", "c\\d", "e\\x", "\""}}));
+  // Outside quotes the escape is an ordinary character.
+  EXPECT_EQ(ParseAll("a\\b,c\n", format), (Records{{"a\\b", "c"}}));
+  format = {};
+  format.comment = '#';
+  const std::string text = "#head,er\na,#b\n  #c\n#\"open\n\"x\ny\",z\n#last";
+  const Records want = {{"a", "#b"}, {"  #c"}, {"x\ny", "z"}};
+  EXPECT_EQ(ParseAll(text, format), want);
+  for (size_t i = 0; i <= text.size(); ++i) {
+    ASSERT_OK_AND_ASSIGN(Records split, ParsePieces(text, {i}, format));
+    EXPECT_EQ(split, want) << "cut at " << i;
+  }
+  CsvParser parser(format);
+  Records records;
+  std::vector<uint64_t> lines;
+  ASSERT_OK(parser.Feed(text, true, &records, &lines));
+  EXPECT_EQ(lines, (std::vector<uint64_t>{2, 3, 5}));
+}
+
 const char kTricky[] =
     "id,name,note\r\n"
     "1,\"Smith, J\",\"said \"\"hi\"\"\"\n"

@@ -144,6 +144,44 @@ void Accumulate(const AggregateCall& call, const ColumnVector& c, AggregateState
   }
 }
 
+// Appends the outputs of the rows in `view` (the selected rows only) to
+// *result, or folds them into its aggregates.
+Status EmitSelected(const ScanSpec& spec, const BatchView& view, ScanResult* result) {
+  if (spec.aggregating()) {
+    for (size_t a = 0; a < spec.aggregates.size(); ++a) {
+      const AggregateCall& call = spec.aggregates[a];
+      AggregateState& state = result->aggregates[a];
+      if (call.kind == AggregateKind::kCountStar) {
+        state.count += view.rows;
+      } else if (call.arg.op == ExprOp::kColumn) {
+        Accumulate(call, *view.columns[call.arg.column], &state);
+      } else {
+        ColumnVector value;
+        RETURN_IF_ERROR(EvalValue(call.arg, view, &value));
+        Accumulate(call, value, &state);
+      }
+    }
+    return Status::OK();
+  }
+  for (size_t o = 0; o < spec.outputs.size(); ++o) {
+    const Expr& e = spec.outputs[o];
+    if (e.op == ExprOp::kColumn) {
+      AppendColumn(*view.columns[e.column], &result->columns[o]);
+    } else {
+      ColumnVector value;
+      RETURN_IF_ERROR(EvalValue(e, view, &value));
+      AppendColumn(value, &result->columns[o]);
+    }
+  }
+  return Status::OK();
+}
+
+// How many more rows the limit lets a row-mode result take.
+uint64_t Room(const ScanSpec& spec, const ScanResult& result) {
+  if (spec.aggregating() || spec.limit == kNoLimit) return kNoLimit;
+  return spec.limit > result.rows() ? spec.limit - result.rows() : 0;
+}
+
 class RowGroupScanner {
  public:
   RowGroupScanner(const ScanSpec& spec, ChunkSource& source, IndexSource* indexes, ScanResult* result)
@@ -197,9 +235,7 @@ class RowGroupScanner {
       all_selected = selected.size() == rows;
     }
     size_t matched = all_selected ? rows : selected.size();
-    if (!spec_.aggregating() && spec_.limit != kNoLimit) {
-      const uint64_t have = result_->rows();
-      const uint64_t room = spec_.limit > have ? spec_.limit - have : 0;
+    if (const uint64_t room = Room(spec_, *result_); room != kNoLimit) {
       if (matched > room) {
         if (all_selected) {
           selected.resize(rows);
@@ -236,18 +272,7 @@ class RowGroupScanner {
       }
       view.rows = matched;
     }
-    if (spec_.aggregating()) return Aggregate(task, view);
-    for (size_t o = 0; o < spec_.outputs.size(); ++o) {
-      const Expr& e = spec_.outputs[o];
-      if (e.op == ExprOp::kColumn) {
-        AppendColumn(*view.columns[e.column], &result_->columns[o]);
-      } else {
-        ColumnVector value;
-        RETURN_IF_ERROR(EvalValue(e, view, &value).WithContext(Where(task)));
-        AppendColumn(value, &result_->columns[o]);
-      }
-    }
-    return Status::OK();
+    return EmitSelected(spec_, view, result_).WithContext(Where(task));
   }
 
  private:
@@ -261,25 +286,6 @@ class RowGroupScanner {
     std::optional<std::vector<uint32_t>> rows = IndexCandidates(spec_, task, *index);
     if (rows) ++result_->counters.index_row_groups;
     return rows;
-  }
-
-  Status Aggregate(const RowGroupTask& task, const BatchView& view) {
-    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-      const AggregateCall& call = spec_.aggregates[a];
-      AggregateState& state = result_->aggregates[a];
-      if (call.kind == AggregateKind::kCountStar) {
-        state.count += view.rows;
-        continue;
-      }
-      if (call.arg.op == ExprOp::kColumn) {
-        Accumulate(call, *view.columns[call.arg.column], &state);
-      } else {
-        ColumnVector value;
-        RETURN_IF_ERROR(EvalValue(call.arg, view, &value).WithContext(Where(task)));
-        Accumulate(call, value, &state);
-      }
-    }
-    return Status::OK();
   }
 
   BatchView View(size_t rows) const {
@@ -319,6 +325,46 @@ class RowGroupScanner {
 };
 
 }  // namespace
+
+Status ScanBatch(const ScanSpec& spec, const BatchView& batch, ScanResult* result) {
+  result->counters.rows_scanned += batch.rows;
+  std::vector<uint32_t> selected;
+  bool all = true;
+  if (spec.filter) {
+    std::vector<uint8_t> truth;
+    RETURN_IF_ERROR(EvalPredicate(*spec.filter, batch, &truth));
+    SelectedRows(truth, &selected);
+    all = selected.size() == batch.rows;
+  }
+  size_t matched = all ? batch.rows : selected.size();
+  if (const uint64_t room = Room(spec, *result); matched > room) {
+    if (all) {
+      selected.resize(batch.rows);
+      for (size_t i = 0; i < batch.rows; ++i) selected[i] = static_cast<uint32_t>(i);
+      all = false;
+    }
+    matched = static_cast<size_t>(room);
+    selected.resize(matched);
+  }
+  result->counters.rows_matched += matched;
+  if (matched == 0) return Status::OK();
+  if (all) return EmitSelected(spec, batch, result);
+  // Only the columns the outputs or aggregates read are gathered.
+  std::vector<int> used;
+  for (const Expr& e : spec.outputs) e.CollectColumns(&used);
+  for (const AggregateCall& a : spec.aggregates) {
+    if (a.kind != AggregateKind::kCountStar) a.arg.CollectColumns(&used);
+  }
+  BatchView view = batch;
+  view.rows = matched;
+  std::vector<ColumnVector> compact(batch.columns.size());
+  for (int c : used) {
+    if (c < 0 || static_cast<size_t>(c) >= batch.columns.size() || batch.columns[c] == nullptr) continue;
+    GatherRows(*batch.columns[c], selected, &compact[c]);
+    view.columns[c] = &compact[c];
+  }
+  return EmitSelected(spec, view, result);
+}
 
 Status ScanRowGroups(const ScanSpec& spec, std::span<const RowGroupTask> tasks, ChunkSource& source,
                      ScanResult* result, IndexSource* indexes) {

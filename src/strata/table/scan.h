@@ -142,6 +142,13 @@ class IndexSource;  // row_group_index.h
 Status ScanRowGroups(const ScanSpec& spec, std::span<const RowGroupTask> tasks, ChunkSource& source,
                      ScanResult* result, IndexSource* indexes = nullptr);
 
+// What ScanRowGroups does with each decoded row group, for a batch already in
+// memory (columns indexed like spec.columns; those the spec does not read may
+// be null): the filter, the limit against the rows *result already holds,
+// then the outputs appended or the aggregates folded in. Counts rows scanned
+// and matched. A failing CAST is InvalidArgument naming the value.
+Status ScanBatch(const ScanSpec& spec, const BatchView& batch, ScanResult* result);
+
 // Adds `from` into *into: rows appended up to the spec's limit, aggregates merged.
 void MergeResult(const ScanSpec& spec, ScanResult&& from, ScanResult* into);
 
