@@ -52,7 +52,7 @@ Status ChunkReader::ReadAndDecode(const RowGroupTask& task, int c, uint64_t offs
   options.optional = column.optional;
   options.codec = where.codec;
   options.num_values = num_values;
-  std::string bytes;
+  std::string& bytes = bytes_;
   bool verified = false;
   const uint64_t before = source_.bytes_read();
   Status read = source_.Read(offset, length, false, &bytes, &verified);

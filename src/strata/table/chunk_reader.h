@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "strata/base/status.h"
@@ -39,6 +40,9 @@ class ChunkReader {
   const ScanSpec& spec_;
   ChunkSource& source_;
   ScanCounters* counters_;
+  // Reused from read to read: fresh buffers of a chunk's size cost page
+  // faults that dominated scans of data in the page cache.
+  std::string bytes_;
 };
 
 }  // namespace strata::table
