@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <cstring>
@@ -77,12 +78,14 @@ class ObjectByteSink : public parquet::ByteSink {
       : writer_(std::move(writer)), thread_([this] { Drain(); }) {}
   ~ObjectByteSink() override { Stop(); }
 
-  Status Write(std::string_view bytes) override {
+  Status Write(std::string_view bytes) override { return WriteOwned(std::string(bytes)); }
+  // Queues the buffer itself: a unit crosses to the store's thread uncopied.
+  Status WriteOwned(std::string bytes) override {
     std::unique_lock lock(mu_);
     room_.wait(lock, [&] { return queued_ < kQueueBytes || !failure_.ok(); });
     if (!failure_.ok()) return failure_;
-    queue_.emplace_back(bytes);
     queued_ += bytes.size();
+    queue_.push_back(std::move(bytes));
     ready_.notify_one();
     return Status::OK();
   }
@@ -282,11 +285,20 @@ Status IngestParquet(const std::string& path, parquet::AlignedWriterOptions opti
   ASSIGN_OR_RETURN(parquet::FileMetaData metadata, parquet::ReadFileMetaData(*source, path));
   ASSIGN_OR_RETURN(std::vector<parquet::ColumnSchema> schema, parquet::FlatSchema(metadata));
   parquet::AlignedWriter writer(schema, options, out.sink());
-  std::vector<ColumnVector> columns;
+  // Row group g + 1 is read and decoded on a thread of its own while the
+  // writer encodes row group g.
+  std::vector<ColumnVector> columns[2];
+  auto read = [&](size_t g) {
+    return std::async(std::launch::async,
+                      [&, g] { return parquet::ReadRowGroup(*source, metadata, schema, g, &columns[g % 2]); });
+  };
+  std::future<Status> next;
+  if (!metadata.row_groups.empty()) next = read(0);
   uint64_t done = 0;
   for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
-    RETURN_IF_ERROR(parquet::ReadRowGroup(*source, metadata, schema, g, &columns).WithContext(path));
-    RETURN_IF_ERROR(writer.Append(columns));
+    RETURN_IF_ERROR(next.get().WithContext(path));
+    if (g + 1 < metadata.row_groups.size()) next = read(g + 1);
+    RETURN_IF_ERROR(writer.Append(columns[g % 2]));
     done += static_cast<uint64_t>(metadata.row_groups[g].total_compressed_size.value_or(0));
     bar.Update(std::min(done, source->size()));
   }

@@ -13,14 +13,15 @@ constexpr size_t kTrailerFixed = 8;  // u32 length + magic
 // 15).
 constexpr double kPageOverhead = 48;
 
-size_t PlainWidth(const ColumnVector& c, size_t rows) {
+// PLAIN bytes a row of rows [first, first + rows) of `c` takes on average.
+size_t PlainWidth(const ColumnVector& c, size_t first, size_t rows) {
   switch (c.type) {
     case Type::kBoolean: return 1;
     case Type::kInt32:
     case Type::kFloat: return 4;
     case Type::kInt64:
     case Type::kDouble: return 8;
-    default: return rows == 0 ? 16 : 4 + c.strings.bytes.size() / rows + 1;
+    default: return rows == 0 ? 16 : 4 + (c.strings.bytes.size() - c.strings.offsets[first]) / rows + 1;
   }
 }
 
@@ -54,7 +55,15 @@ void DropFront(ColumnVector* c, size_t n) {
 
 AlignedWriter::AlignedWriter(std::vector<ColumnSchema> schema, AlignedWriterOptions options, ByteSink* sink)
     : schema_(std::move(schema)), options_(std::move(options)), sink_(sink) {
-  for (const ColumnSchema& c : schema_) pending_.emplace_back(c.type);
+  for (const ColumnSchema& c : schema_) {
+    pending_.emplace_back(c.type);
+    ChunkEncodeOptions chunk;
+    chunk.codec = options_.codec;
+    chunk.compression_level = options_.compression_level;
+    chunk.optional = c.optional;
+    chunk.page_size = options_.page_size;
+    builders_.emplace_back(chunk);
+  }
   metadata_.version = 1;
   SchemaElement root;
   root.name = "schema";
@@ -98,6 +107,7 @@ Status AlignedWriter::Append(const std::vector<ColumnVector>& columns) {
     }
   }
   RETURN_IF_ERROR(CheckRowsFit(columns, rows));
+  CompactPending();
   for (size_t c = 0; c < columns.size(); ++c) AppendColumn(columns[c], &pending_[c]);
   pending_rows_ += rows;
   // Keep half a unit of rows beyond the estimate, so a row group can grow
@@ -131,7 +141,7 @@ Status AlignedWriter::CheckRowsFit(const std::vector<ColumnVector>& columns, siz
     if (c.type == Type::kByteArray) {
       strings.push_back(&c);
     } else {
-      fixed += PlainWidth(c, rows);
+      fixed += PlainWidth(c, 0, rows);
     }
   }
   // Per column a page header and chunk metadata (under 96 bytes), and a
@@ -139,7 +149,9 @@ Status AlignedWriter::CheckRowsFit(const std::vector<ColumnVector>& columns, siz
   // string column its min and max (at most 256 bytes each) in the trailer.
   const size_t overhead = 256 + schema_.size() * 160 + strings.size() * 2 * 256;
   const size_t room = options_.unit_size - 4 > overhead ? options_.unit_size - 4 - overhead : 0;
-  for (size_t r = 0; r < rows; ++r) {
+  // Without strings every row is the same size: the first says for all.
+  const size_t check = strings.empty() ? std::min<size_t>(rows, 1) : rows;
+  for (size_t r = 0; r < check; ++r) {
     size_t bytes = fixed;
     for (const ColumnVector* c : strings) bytes += 4 + c->strings[r].size();
     if (bytes > room) {
@@ -158,7 +170,7 @@ size_t AlignedWriter::EstimateRows() const {
   double per_row = bytes_per_row_;
   if (per_row <= 0) {
     per_row = 0;
-    for (const ColumnVector& c : pending_) per_row += static_cast<double>(PlainWidth(c, pending_rows_));
+    for (const ColumnVector& c : pending_) per_row += static_cast<double>(PlainWidth(c, pending_first_, pending_rows_));
     if (options_.page_size > 0) per_row *= 1.0 + kPageOverhead / static_cast<double>(options_.page_size);
   }
   // Page headers and the trailer take a little; stay a few percent under.
@@ -178,14 +190,8 @@ Status AlignedWriter::TryRowGroup(size_t rows, UnitDraft* draft) {
   const uint64_t start = offset_ == 0 ? 4 : offset_;
   uint64_t position = start;
   for (size_t c = 0; c < schema_.size(); ++c) {
-    ChunkEncodeOptions options;
-    options.codec = options_.codec;
-    options.compression_level = options_.compression_level;
-    options.optional = schema_[c].optional;
-    options.page_size = options_.page_size;
-    EncodedChunk& chunk = draft->chunks[c];
-    RETURN_IF_ERROR(
-        EncodeColumnChunk(pending_[c], 0, rows, options, &chunk).WithContext("column '" + schema_[c].name + "'"));
+    ChunkLayout& chunk = draft->chunks[c];
+    RETURN_IF_ERROR(builders_[c].Lay(rows, &chunk).WithContext("column '" + schema_[c].name + "'"));
     ColumnMetaData meta;
     meta.type = schema_[c].type;
     meta.encodings = {Encoding::kPlain, Encoding::kRle};
@@ -193,7 +199,7 @@ Status AlignedWriter::TryRowGroup(size_t rows, UnitDraft* draft) {
     meta.codec = options_.codec;
     meta.num_values = chunk.num_values;
     meta.total_uncompressed_size = chunk.total_uncompressed_size;
-    meta.total_compressed_size = static_cast<int64_t>(chunk.bytes.size());
+    meta.total_compressed_size = static_cast<int64_t>(chunk.size);
     meta.data_page_offset = static_cast<int64_t>(position);
     meta.statistics = chunk.statistics;
     ColumnChunk column;
@@ -201,7 +207,7 @@ Status AlignedWriter::TryRowGroup(size_t rows, UnitDraft* draft) {
     column.meta_data = std::move(meta);
     group->columns.push_back(std::move(column));
     group->total_byte_size += chunk.total_uncompressed_size;
-    position += chunk.bytes.size();
+    position += chunk.size;
   }
   // The offset indexes follow the chunks, in column order, with the pages'
   // absolute file offsets: the node that holds the unit finds them through
@@ -230,6 +236,8 @@ Status AlignedWriter::TryRowGroup(size_t rows, UnitDraft* draft) {
 Status AlignedWriter::EmitRowGroup() {
   const size_t capacity = Capacity();
   size_t rows = std::min(pending_rows_, EstimateRows());
+  // The tries below share their pages through the builders.
+  for (size_t c = 0; c < schema_.size(); ++c) builders_[c].Begin(&pending_[c], pending_first_);
   UnitDraft draft, best;
   size_t best_rows = 0;
   // Search for the most rows that fit: shrink on overflow, grow while there
@@ -264,18 +272,18 @@ Status AlignedWriter::EmitRowGroup() {
   std::string unit;
   unit.reserve(options_.unit_size);
   if (offset_ == 0) unit.append(kMagic, 4);
-  for (const EncodedChunk& chunk : best.chunks) unit += chunk.bytes;
+  for (size_t c = 0; c < schema_.size(); ++c) builders_[c].AppendBytes(best.chunks[c], &unit);
   unit += best.offset_indexes;
   const uint32_t length = static_cast<uint32_t>(best.trailer.size());
   unit.resize(options_.unit_size - best.trailer.size() - kTrailerFixed, '\0');
   unit += best.trailer;
   unit.append(reinterpret_cast<const char*>(&length), 4);
   unit.append(kUnitTrailerMagic, 4);
-  RETURN_IF_ERROR(Write(unit));
+  RETURN_IF_ERROR(WriteUnit(std::move(unit)));
   const size_t stored = static_cast<size_t>(*best.group.total_compressed_size) + best.offset_indexes.size();
   bytes_per_row_ = static_cast<double>(stored) / static_cast<double>(best_rows);
   metadata_.row_groups.push_back(std::move(best.group));
-  for (ColumnVector& c : pending_) DropFront(&c, best_rows);
+  pending_first_ += best_rows;
   pending_rows_ -= best_rows;
   rows_ += best_rows;
   return Status::OK();
@@ -285,6 +293,26 @@ Status AlignedWriter::Write(std::string_view bytes) {
   RETURN_IF_ERROR(sink_->Write(bytes));
   offset_ += bytes.size();
   return Status::OK();
+}
+
+Status AlignedWriter::WriteUnit(std::string unit) {
+  const size_t size = unit.size();
+  RETURN_IF_ERROR(sink_->WriteOwned(std::move(unit)));
+  offset_ += size;
+  return Status::OK();
+}
+
+// Drops the written rows from the front of the pending columns once they
+// outnumber the waiting ones four to one, so moving the waiting rows down
+// costs a quarter of a copy per row at most; string columns, whose bytes
+// vary, go every time, to keep their buffers as small as before.
+void AlignedWriter::CompactPending() {
+  if (pending_first_ == 0) return;
+  bool strings = false;
+  for (const ColumnSchema& c : schema_) strings = strings || c.type == Type::kByteArray;
+  if (!strings && pending_first_ < 4 * pending_rows_) return;
+  for (ColumnVector& c : pending_) DropFront(&c, pending_first_);
+  pending_first_ = 0;
 }
 
 Result<RowGroup> ParseUnitTrailer(std::string_view unit) {

@@ -7,7 +7,8 @@
 // can also read only the pages holding the rows it wants. The footer still
 // describes the whole file, which stays valid Parquet for any reader.
 // Layout: docs/formats.md, "Aligned Parquet". Rows are buffered until a unit's
-// worth is known to fit; memory stays around a few units. Not thread-safe.
+// worth is known to fit; memory stays around a few units. Each page is encoded
+// once, however many row counts it takes to fill a unit. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,9 @@ class ByteSink {
  public:
   virtual ~ByteSink() = default;
   virtual Status Write(std::string_view bytes) = 0;
+  // Write, for bytes the caller is done with: a sink that keeps them (a
+  // queue to another thread) may take the buffer instead of copying it.
+  virtual Status WriteOwned(std::string bytes) { return Write(bytes); }
 };
 
 struct AlignedWriterOptions {
@@ -69,7 +73,7 @@ class AlignedWriter {
  private:
   // A row group encoded for the current unit, not yet written.
   struct UnitDraft {
-    std::vector<EncodedChunk> chunks;
+    std::vector<ChunkLayout> chunks;
     std::string offset_indexes;  // column 0's, column 1's, ...; they follow the chunks
     RowGroup group;
     std::string trailer;  // the serialized group
@@ -83,12 +87,18 @@ class AlignedWriter {
   size_t EstimateRows() const;
   size_t Capacity() const;
   Status Write(std::string_view bytes);
+  Status WriteUnit(std::string unit);
+  void CompactPending();
 
   std::vector<ColumnSchema> schema_;
   AlignedWriterOptions options_;
   ByteSink* sink_;
+  // Rows waiting for a unit are pending_[c] from row pending_first_ on; rows
+  // before it are written and dropped from the front only now and then.
   std::vector<ColumnVector> pending_;
+  size_t pending_first_ = 0;
   size_t pending_rows_ = 0;
+  std::vector<ChunkBuilder> builders_;  // one per column, for the row group being fitted
   double bytes_per_row_ = 0;  // of the last row group, to size the next
   uint64_t offset_ = 0;
   uint64_t rows_ = 0;

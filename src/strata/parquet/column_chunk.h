@@ -79,6 +79,84 @@ struct EncodedChunk {
 Status EncodeColumnChunk(const ColumnVector& values, size_t first, size_t count, const ChunkEncodeOptions& options,
                          EncodedChunk* out);
 
+// A chunk as ChunkBuilder::Lay sized it: everything EncodedChunk holds but the
+// bytes, which ChunkBuilder::AppendBytes writes where the caller wants them.
+struct ChunkLayout {
+  size_t size = 0;  // bytes of the chunk
+  int64_t num_values = 0;
+  int64_t total_uncompressed_size = 0;
+  Statistics statistics;
+  std::vector<PageLocation> pages;
+  // The chunk's first kept_bytes bytes are pages the builder keeps; the rest
+  // of it is last_pages, encoded for this layout alone.
+  size_t kept_bytes = 0;
+  std::string last_pages;
+};
+
+// Encodes a column chunk whose row count is still being settled, as a writer
+// that fits a chunk to a unit tries a few counts. Where pages are cut does not
+// depend on where the chunk ends, except for its last page, so every page that
+// ends before the chunk's last row is encoded once and kept for later tries;
+// a try encodes only its last page. The bytes equal EncodeColumnChunk's for the
+// same rows. Not thread-safe.
+class ChunkBuilder {
+ public:
+  explicit ChunkBuilder(ChunkEncodeOptions options) : options_(std::move(options)) {}
+
+  // Starts a chunk at row `first` of `values`, dropping the kept pages. The
+  // values must stay alive and unchanged, from `first` on, while this chunk's
+  // layouts are in use.
+  void Begin(const ColumnVector* values, size_t first);
+  // Sizes the chunk of rows [first, first + count) into *out, encoding the
+  // pages it lacks. Errors as EncodeColumnChunk's.
+  Status Lay(size_t count, ChunkLayout* out);
+  // Appends the bytes of `layout`, made by Lay since the last Begin.
+  void AppendBytes(const ChunkLayout& layout, std::string* out) const;
+
+ private:
+  // What a page adds to the chunk's statistics, so they need no second pass
+  // over the values: its null count, and min and max over its valid values
+  // (NaN skipped) before the signed-zero rule. Integers and booleans widen to
+  // int64, floats to double, both exactly.
+  struct PageBounds {
+    size_t nulls = 0;
+    bool have = false;
+    int64_t int_min = 0, int_max = 0;
+    double real_min = 0, real_max = 0;
+    std::string_view text_min, text_max;
+
+    void Merge(const PageBounds& page);
+  };
+  // A page as encoded: its rows, its bytes with the header, and its bounds.
+  struct PageSummary {
+    size_t rows = 0;
+    size_t bytes = 0;
+    int64_t uncompressed = 0;  // header included
+    PageBounds bounds;
+  };
+  struct Scratch {
+    std::string page;
+    std::string compressed;
+    std::string levels;
+    std::vector<uint32_t> level_values;
+    std::vector<uint8_t> bools;
+  };
+
+  // Appends rows [first, first + count) of the values as one data page to
+  // *out and describes it in *summary.
+  Status EncodePage(size_t first, size_t count, std::string* out, PageSummary* summary);
+  PageBounds BoundsOf(size_t first, size_t count) const;
+  Statistics ChunkStatistics(const PageBounds& bounds) const;
+
+  ChunkEncodeOptions options_;
+  const ColumnVector* values_ = nullptr;
+  size_t first_ = 0;
+  std::string kept_;  // the kept pages, each a header and its data
+  std::vector<PageSummary> kept_pages_;  // in order, from first_
+  size_t checked_rows_ = 0;  // rows from first_ checked for nulls (required columns)
+  Scratch scratch_;
+};
+
 // The PLAIN bytes of a statistic value (little-endian numbers, raw strings),
 // and back; false when `bytes` has the wrong length for the type.
 std::string EncodeStatValue(Type type, const ColumnVector& values, size_t row);

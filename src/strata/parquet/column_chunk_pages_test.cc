@@ -184,6 +184,47 @@ TEST_P(ColumnChunkPagesTest, RunsOfConsecutivePagesDecodeToTheirRows) {
   }
 }
 
+// A writer fitting a chunk to a unit tries several row counts with one
+// ChunkBuilder; whatever the order of the tries, each layout's bytes, pages
+// and statistics are those of a fresh encoding of its rows, and a layout
+// stays valid after later tries (the writer may keep an earlier one).
+TEST_P(ColumnChunkPagesTest, TriesOfABuilderMatchFreshEncodings) {
+  const auto [type, optional, codec] = GetParam();
+  std::mt19937_64 rng(19 + static_cast<uint64_t>(type));
+  std::vector<Nulls> patterns = {Nulls::kNone};
+  if (optional) patterns = {Nulls::kNone, Nulls::kSome, Nulls::kAll};
+  for (Nulls nulls : patterns) {
+    const ColumnVector column = RandomColumn(type, 700, nulls, rng);
+    ChunkEncodeOptions options;
+    options.codec = codec;
+    options.optional = optional;
+    options.page_size = type == Type::kBoolean ? 16 : 256;
+    const size_t first = 5;
+    ChunkBuilder builder(options);
+    builder.Begin(&column, first);
+    std::vector<std::pair<size_t, ChunkLayout>> layouts;
+    for (size_t count : {300, 450, 299, 695, 1, 0, 512, 64, 600, 600}) {
+      SCOPED_TRACE(NullsName(nulls) + ", " + std::to_string(count) + " rows");
+      ChunkLayout layout;
+      ASSERT_OK(builder.Lay(count, &layout));
+      layouts.emplace_back(count, std::move(layout));
+    }
+    for (const auto& [count, layout] : layouts) {
+      SCOPED_TRACE(NullsName(nulls) + ", " + std::to_string(count) + " rows");
+      EncodedChunk fresh;
+      ASSERT_OK(EncodeColumnChunk(column, first, count, options, &fresh));
+      std::string bytes;
+      builder.AppendBytes(layout, &bytes);
+      EXPECT_EQ(bytes, fresh.bytes);
+      EXPECT_EQ(layout.size, fresh.bytes.size());
+      EXPECT_EQ(layout.num_values, fresh.num_values);
+      EXPECT_EQ(layout.total_uncompressed_size, fresh.total_uncompressed_size);
+      EXPECT_EQ(layout.statistics, fresh.statistics);
+      EXPECT_EQ(layout.pages, fresh.pages);
+    }
+  }
+}
+
 std::string ParamName(const ::testing::TestParamInfo<PagesParam>& info) {
   const auto [type, optional, codec] = info.param;
   return TypeName(type) + (optional ? "_Optional_" : "_Required_") + CodecName(codec);
