@@ -191,7 +191,9 @@ TEST(ScanIndexTest, IndexAnswersSelectiveFiltersWithTheSameRows) {
     } else {
       EXPECT_EQ(indexed.counters.index_row_groups, TestTable().tasks.size()) << "filter " << i;
     }
-    if (i == 2 || i == 3) EXPECT_LT(indexed.counters.bytes_read, plain.counters.bytes_read / 4) << "filter " << i;
+    if (i == 2 || i == 3) {
+      EXPECT_LT(indexed.counters.bytes_read, plain.counters.bytes_read / 4) << "filter " << i;
+    }
   }
 }
 
