@@ -73,6 +73,10 @@ for sql in "SELECT COUNT(*), AVG(ke), MAX(ke) FROM demo/tables/particles.parquet
   echo "\$ $sql"
   query "$sql"
 done
+echo "\$ aws s3api select-object-content (S3 Select): COUNT(*) WHERE s.ke > 2.0"
+aws s3api select-object-content --bucket demo --key tables/particles.parquet --expression-type SQL \
+  --expression "SELECT COUNT(*) FROM S3Object s WHERE s.ke > 2.0" \
+  --input-serialization '{"Parquet": {}}' --output-serialization '{"CSV": {}}' /dev/stdout
 cat <<EOF
 
 Try it (in another shell, while the server runs):
@@ -81,6 +85,9 @@ Try it (in another shell, while the server runs):
   aws --endpoint-url $endpoint s3api get-object --bucket demo --key sample.bin --range bytes=0-99 /tmp/first100
   aws --endpoint-url $endpoint s3 presign s3://demo/notes/hello.txt --expires-in 600
   curl -s "\$(aws --endpoint-url $endpoint s3 presign s3://demo/notes/runs.csv)"
+  aws --endpoint-url $endpoint s3api select-object-content --bucket demo --key tables/particles.parquet \\
+    --expression "SELECT s.id, s.ke FROM S3Object s WHERE s.ke > 3.0" --expression-type SQL \\
+    --input-serialization '{"Parquet": {}}' --output-serialization '{"JSON": {}}' /dev/stdout
 With the server stopped, the same tables answer \`$strata --store $store query "SELECT ..."\` (docs/api.md).
 The credentials live in $store/strata.toml ([[users]]); see docs/api.md for what the S3 API covers.
 EOF
