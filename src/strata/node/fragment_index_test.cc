@@ -205,7 +205,9 @@ TEST_F(FragmentIndexTest, TheSourceFindsEachRowGroupsIndex) {
     EXPECT_EQ(index->fingerprint, table::TaskFingerprint(task));
     ASSERT_EQ(index->columns.size(), 3u);
     EXPECT_EQ(index->columns[kKe].name, "ke");
-    if (task.num_rows > 1000) EXPECT_GT(index->columns[kKe].middle_rows, 0u) << task.row_group;
+    if (task.num_rows > 1000) {
+      EXPECT_GT(index->columns[kKe].middle_rows, 0u) << task.row_group;
+    }
   }
   EXPECT_GT(source.bytes_read(), 0u);
   // A row group the file does not list, or a task in another unit, finds nothing.

@@ -308,6 +308,19 @@ Result<RowGroupIndex> ParseRowGroupIndex(std::string_view bytes) {
   return index;
 }
 
+bool IndexMayAnswer(const ScanSpec& spec) {
+  if (!spec.filter) return false;
+  std::vector<const Expr*> conjuncts;
+  FlattenAnd(*spec.filter, &conjuncts);
+  for (const Expr* conjunct : conjuncts) {
+    const int column = OnlyColumn(*conjunct);
+    if (column >= 0 && static_cast<size_t>(column) < spec.columns.size() && Indexable(spec.columns[column].type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::vector<uint32_t>> IndexCandidates(const ScanSpec& spec, const RowGroupTask& task,
                                                      const RowGroupIndex& index) {
   if (!spec.filter) return std::nullopt;

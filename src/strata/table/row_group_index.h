@@ -78,6 +78,10 @@ Result<RowGroupIndex> ParseRowGroupIndex(std::string_view bytes);
 std::optional<std::vector<uint32_t>> IndexCandidates(const ScanSpec& spec, const RowGroupTask& task,
                                                      const RowGroupIndex& index);
 
+// Whether an index could ever decide spec.filter: some conjunct reads one
+// Indexable column. When not, a scan need not read indexes at all.
+bool IndexMayAnswer(const ScanSpec& spec);
+
 // Where a scan finds the indexes of the row groups it reads. Implementations
 // never fail a scan: a missing or unreadable index is simply not found.
 class IndexSource {

@@ -97,7 +97,9 @@ TEST(RowGroupIndexTest, ListsTailsNullsAndNaNWithTheirValues) {
   for (size_t i = 0; i < ke.rows.size(); ++i) {
     const uint32_t r = ke.rows[i];
     EXPECT_TRUE(g.decoded[1].IsValid(r));
-    if (!std::isnan(ke.values.floats[i])) EXPECT_EQ(ke.values.floats[i], g.decoded[1].floats[r]);
+    if (!std::isnan(ke.values.floats[i])) {
+      EXPECT_EQ(ke.values.floats[i], g.decoded[1].floats[r]);
+    }
   }
   for (uint32_t r = 0; r < kRows; ++r) {
     if (listed.count(r) || !g.decoded[1].IsValid(r)) continue;

@@ -254,7 +254,7 @@ class RowGroupScanner {
  public:
   RowGroupScanner(const ScanSpec& spec, ChunkSource& source, IndexSource* indexes, ScanResult* result)
       : spec_(spec),
-        indexes_(spec.use_index ? indexes : nullptr),
+        indexes_(spec.use_index && IndexMayAnswer(spec) ? indexes : nullptr),
         result_(result),
         reader_(spec, source, &result->counters),
         decoded_(spec.columns.size()) {}

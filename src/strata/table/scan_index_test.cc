@@ -197,6 +197,23 @@ TEST(ScanIndexTest, IndexAnswersSelectiveFiltersWithTheSameRows) {
   }
 }
 
+TEST(ScanIndexTest, IndexesAreNotReadForFiltersTheyCannotAnswer) {
+  MemoryIndexes indexes(TestTable());
+  // A string comparison, and arithmetic over two columns: no conjunct reads
+  // one numeric column alone.
+  const Expr name = Expr::Column(3, Type::kByteArray);
+  for (const Expr& filter :
+       {Cmp(ExprOp::kEq, name, Expr::Constant(Value::String("particle-7"))),
+        Cmp(ExprOp::kGt, Cmp(ExprOp::kAdd, Col(1), Col(2)), Dbl(3.0))}) {
+    const ScanSpec spec = SelectAll(filter);
+    EXPECT_FALSE(IndexMayAnswer(spec));
+    const ScanResult got = Scan(spec, TestTable().tasks, &indexes);
+    EXPECT_EQ(got.columns, Scan(spec, TestTable().whole_chunks).columns);
+    EXPECT_EQ(indexes.bytes_read(), 0u);
+  }
+  EXPECT_TRUE(IndexMayAnswer(SelectAll(Cmp(ExprOp::kGt, Col(1), Flt(3.0)))));
+}
+
 TEST(ScanIndexTest, AggregatesAndLimitThroughTheIndex) {
   MemoryIndexes indexes(TestTable());
   ScanSpec spec;
