@@ -88,19 +88,7 @@ class BlobIndexTest : public ::testing::Test {
     columns_ = {{"id", table::Type::kInt64, false}, {"ke", table::Type::kDouble, false}};
     const parquet::FileMetaData& metadata = writer.metadata();
     for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
-      RowGroupTask task;
-      task.row_group = g;
-      task.num_rows = metadata.row_groups[g].num_rows;
-      for (size_t c = 0; c < 2; ++c) {
-        ASSERT_OK_AND_ASSIGN(parquet::ChunkRange range, parquet::ChunkRangeOf(metadata, g, c, sink.data.size()));
-        table::ChunkLocation chunk{range.offset, range.length, range.codec, range.num_values};
-        const parquet::ColumnChunk& meta = metadata.row_groups[g].columns[c];
-        if (meta.offset_index_offset && meta.offset_index_length) {
-          chunk.page_index_offset = static_cast<uint64_t>(*meta.offset_index_offset);
-          chunk.page_index_length = static_cast<uint64_t>(*meta.offset_index_length);
-        }
-        task.chunks.push_back(chunk);
-      }
+      ASSERT_OK_AND_ASSIGN(RowGroupTask task, table::RowGroupTaskOf(metadata, g, 2, sink.data.size()));
       tasks_.push_back(std::move(task));
     }
     blob_.blob_id = NewRandomId();
@@ -157,7 +145,9 @@ TEST_F(BlobIndexTest, EveryNodeIndexesItsRowGroupsAndScansUseThem) {
     for (const RowGroupTask& task : tasks) {
       for (const table::ChunkLocation& chunk : task.chunks) {
         EXPECT_LT(chunk.offset, blob_.size / 2 + kUnit);  // now a fragment offset
-        if (chunk.page_index_length > 0) EXPECT_EQ(chunk.page_index_offset / kUnit, chunk.offset / kUnit);
+        if (chunk.page_index_length > 0) {
+          EXPECT_EQ(chunk.page_index_offset / kUnit, chunk.offset / kUnit);
+        }
       }
     }
   }

@@ -108,6 +108,21 @@ S3Check ParseRecordDelimiter(const std::optional<std::string>& text, std::string
   return std::nullopt;
 }
 
+// The settings CSV input and output share: delimiters and quoting.
+template <typename Csv>
+S3Check ParseCsvQuoting(const Fields& fields, Csv* csv) {
+  if (S3Check bad = ParseChar(fields["FieldDelimiter"], "FieldDelimiter", false, &csv->field_delimiter)) return bad;
+  if (S3Check bad = ParseRecordDelimiter(fields["RecordDelimiter"], "RecordDelimiter", &csv->record_delimiter)) {
+    return bad;
+  }
+  if (S3Check bad = ParseChar(fields["QuoteCharacter"], "QuoteCharacter", false, &csv->quote)) return bad;
+  if (S3Check bad = ParseChar(fields["QuoteEscapeCharacter"], "QuoteEscapeCharacter", true, &csv->quote_escape)) {
+    return bad;
+  }
+  if (csv->quote_escape == 0) csv->quote_escape = csv->quote;
+  return std::nullopt;
+}
+
 S3Check ParseCsvInput(const pugi::xml_node& node, SelectCsvInput* csv) {
   Fields fields({"FileHeaderInfo", "FieldDelimiter", "RecordDelimiter", "QuoteCharacter", "QuoteEscapeCharacter",
                  "Comments", "AllowQuotedRecordDelimiter"});
@@ -125,15 +140,7 @@ S3Check ParseCsvInput(const pugi::xml_node& node, SelectCsvInput* csv) {
                            "FileHeaderInfo is '" + Excerpt(*header) + "'; it must be NONE, IGNORE or USE");
     }
   }
-  if (S3Check bad = ParseChar(fields["FieldDelimiter"], "FieldDelimiter", false, &csv->field_delimiter)) return bad;
-  if (S3Check bad = ParseRecordDelimiter(fields["RecordDelimiter"], "RecordDelimiter", &csv->record_delimiter)) {
-    return bad;
-  }
-  if (S3Check bad = ParseChar(fields["QuoteCharacter"], "QuoteCharacter", false, &csv->quote)) return bad;
-  if (S3Check bad = ParseChar(fields["QuoteEscapeCharacter"], "QuoteEscapeCharacter", true, &csv->quote_escape)) {
-    return bad;
-  }
-  if (csv->quote_escape == 0) csv->quote_escape = csv->quote;
+  if (S3Check bad = ParseCsvQuoting(fields, csv)) return bad;
   if (S3Check bad = ParseChar(fields["Comments"], "Comments", true, &csv->comments)) return bad;
   if (S3Check bad = ParseBool(fields["AllowQuotedRecordDelimiter"], "AllowQuotedRecordDelimiter",
                               &csv->allow_quoted_record_delimiter)) {
@@ -161,15 +168,7 @@ S3Check ParseCsvOutput(const pugi::xml_node& node, SelectCsvOutput* csv) {
                            "QuoteFields is '" + Excerpt(*quote_fields) + "'; it must be ALWAYS or ASNEEDED");
     }
   }
-  if (S3Check bad = ParseChar(fields["FieldDelimiter"], "FieldDelimiter", false, &csv->field_delimiter)) return bad;
-  if (S3Check bad = ParseRecordDelimiter(fields["RecordDelimiter"], "RecordDelimiter", &csv->record_delimiter)) {
-    return bad;
-  }
-  if (S3Check bad = ParseChar(fields["QuoteCharacter"], "QuoteCharacter", false, &csv->quote)) return bad;
-  if (S3Check bad = ParseChar(fields["QuoteEscapeCharacter"], "QuoteEscapeCharacter", true, &csv->quote_escape)) {
-    return bad;
-  }
-  if (csv->quote_escape == 0) csv->quote_escape = csv->quote;
+  if (S3Check bad = ParseCsvQuoting(fields, csv)) return bad;
   if (csv->field_delimiter == csv->quote) {
     return BadParameter("the CSV output's FieldDelimiter and QuoteCharacter must differ");
   }

@@ -89,21 +89,9 @@ const Table& TestTable() {
     for (const auto& c : schema) t->columns.push_back({c.name, c.type, c.optional});
     const parquet::FileMetaData& metadata = writer.metadata();
     for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
-      RowGroupTask task;
-      task.row_group = g;
-      task.num_rows = metadata.row_groups[g].num_rows;
-      for (size_t c = 0; c < schema.size(); ++c) {
-        auto range = parquet::ChunkRangeOf(metadata, g, c, t->file.size());
-        EXPECT_TRUE(range.ok());
-        table::ChunkLocation chunk{range->offset, range->length, range->codec, range->num_values};
-        const parquet::ColumnChunk& meta = metadata.row_groups[g].columns[c];
-        if (meta.offset_index_offset && meta.offset_index_length) {
-          chunk.page_index_offset = static_cast<uint64_t>(*meta.offset_index_offset);
-          chunk.page_index_length = static_cast<uint64_t>(*meta.offset_index_length);
-        }
-        task.chunks.push_back(chunk);
-      }
-      t->tasks.push_back(std::move(task));
+      auto task = table::RowGroupTaskOf(metadata, g, schema.size(), t->file.size());
+      EXPECT_TRUE(task.ok());
+      t->tasks.push_back(*std::move(task));
     }
     return t;
   }();

@@ -145,26 +145,9 @@ Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::st
 }
 
 Result<table::RowGroupTask> RowGroupTaskOf(const TableFile& file, size_t row_group) {
-  table::RowGroupTask task;
-  task.row_group = row_group;
-  task.num_rows = file.metadata.row_groups[row_group].num_rows;
-  for (size_t c = 0; c < file.columns.size(); ++c) {
-    Result<parquet::ChunkRange> range = parquet::ChunkRangeOf(file.metadata, row_group, c, file.reader->record().size);
-    if (!range.ok()) return range.status().WithContext(file.bucket + "/" + file.key);
-    table::ChunkLocation chunk{range->offset, range->length, range->codec, range->num_values};
-    chunk.file_offset = range->offset;
-    // The chunk's OffsetIndex, when the file has one inside it: a scan can
-    // then read only the pages holding the rows it wants.
-    const parquet::ColumnChunk& meta = file.metadata.row_groups[row_group].columns[c];
-    const uint64_t size = file.reader->record().size;
-    if (meta.offset_index_offset && meta.offset_index_length && *meta.offset_index_length > 0 &&
-        static_cast<uint64_t>(*meta.offset_index_offset) <= size &&
-        static_cast<uint64_t>(*meta.offset_index_length) <= size - *meta.offset_index_offset) {
-      chunk.page_index_offset = static_cast<uint64_t>(*meta.offset_index_offset);
-      chunk.page_index_length = static_cast<uint64_t>(*meta.offset_index_length);
-    }
-    task.chunks.push_back(chunk);
-  }
+  Result<table::RowGroupTask> task =
+      table::RowGroupTaskOf(file.metadata, row_group, file.columns.size(), file.reader->record().size);
+  if (!task.ok()) return task.status().WithContext(file.bucket + "/" + file.key);
   return task;
 }
 

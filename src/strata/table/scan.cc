@@ -5,6 +5,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "strata/parquet/file_reader.h"
 #include "strata/table/chunk_reader.h"
 #include "strata/table/row_group_index.h"
 
@@ -393,6 +394,30 @@ class RowGroupScanner {
 };
 
 }  // namespace
+
+Result<RowGroupTask> RowGroupTaskOf(const parquet::FileMetaData& metadata, size_t row_group, size_t columns,
+                                    uint64_t file_size) {
+  RowGroupTask task;
+  task.row_group = row_group;
+  if (row_group >= metadata.row_groups.size()) {
+    return Status::InvalidArgument("row group " + std::to_string(row_group) + ": no such row group");
+  }
+  task.num_rows = metadata.row_groups[row_group].num_rows;
+  for (size_t c = 0; c < columns; ++c) {
+    ASSIGN_OR_RETURN(parquet::ChunkRange range, parquet::ChunkRangeOf(metadata, row_group, c, file_size));
+    ChunkLocation chunk{range.offset, range.length, range.codec, range.num_values};
+    chunk.file_offset = range.offset;
+    const parquet::ColumnChunk& meta = metadata.row_groups[row_group].columns[c];
+    if (meta.offset_index_offset && meta.offset_index_length && *meta.offset_index_offset >= 0 &&
+        *meta.offset_index_length > 0 && static_cast<uint64_t>(*meta.offset_index_offset) <= file_size &&
+        static_cast<uint64_t>(*meta.offset_index_length) <= file_size - *meta.offset_index_offset) {
+      chunk.page_index_offset = static_cast<uint64_t>(*meta.offset_index_offset);
+      chunk.page_index_length = static_cast<uint64_t>(*meta.offset_index_length);
+    }
+    task.chunks.push_back(chunk);
+  }
+  return task;
+}
 
 Status ScanBatch(const ScanSpec& spec, const BatchView& batch, ScanResult* result) {
   result->counters.rows_scanned += batch.rows;

@@ -16,6 +16,7 @@
 
 #include "strata/base/status.h"
 #include "strata/parquet/format.h"
+#include "strata/parquet/parquet_metadata.h"
 #include "strata/table/expr.h"
 
 namespace strata::table {
@@ -75,6 +76,12 @@ struct RowGroupTask {
   std::vector<ChunkLocation> chunks;  // one per ScanSpec column, in order
   bool operator==(const RowGroupTask&) const = default;
 };
+
+// The task of one row group of a file of `file_size` bytes, from its footer:
+// the first `columns` column chunks, each with its OffsetIndex when the file
+// has one inside it. Corruption when the footer puts a chunk outside the file.
+Result<RowGroupTask> RowGroupTaskOf(const parquet::FileMetaData& metadata, size_t row_group, size_t columns,
+                                    uint64_t file_size);
 
 // Reads byte ranges of the table file. A source may hand out bytes it has
 // not verified against its stored checksums (a node reading one column chunk

@@ -56,8 +56,12 @@ void ExpectSameStates(const ScanResult& a, const ScanResult& b) {
     }
     EXPECT_EQ(x.min.is_null, y.min.is_null) << i;
     EXPECT_EQ(x.max.is_null, y.max.is_null) << i;
-    if (!x.min.is_null) EXPECT_EQ(CompareValues(x.min, y.min), 0) << i;
-    if (!x.max.is_null) EXPECT_EQ(CompareValues(x.max, y.max), 0) << i;
+    if (!x.min.is_null) {
+      EXPECT_EQ(CompareValues(x.min, y.min), 0) << i;
+    }
+    if (!x.max.is_null) {
+      EXPECT_EQ(CompareValues(x.max, y.max), 0) << i;
+    }
   }
 }
 

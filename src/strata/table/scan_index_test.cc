@@ -60,20 +60,10 @@ Table MakeTable(parquet::Codec codec) {
   const parquet::FileMetaData& metadata = writer.metadata();
   for (const auto& c : kSchema) t.columns.push_back({c.name, c.type, c.optional});
   for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
-    RowGroupTask task;
-    task.row_group = g;
-    task.num_rows = metadata.row_groups[g].num_rows;
-    for (size_t c = 0; c < kSchema.size(); ++c) {
-      auto range = parquet::ChunkRangeOf(metadata, g, c, t.file.size());
-      EXPECT_TRUE(range.ok());
-      ChunkLocation location{range->offset, range->length, range->codec, range->num_values};
-      const parquet::ColumnChunk& chunk = metadata.row_groups[g].columns[c];
-      EXPECT_TRUE(chunk.offset_index_offset.has_value());
-      location.page_index_offset = static_cast<uint64_t>(chunk.offset_index_offset.value_or(0));
-      location.page_index_length = static_cast<uint64_t>(chunk.offset_index_length.value_or(0));
-      location.file_offset = range->offset;
-      task.chunks.push_back(location);
-    }
+    Result<RowGroupTask> made = RowGroupTaskOf(metadata, g, kSchema.size(), t.file.size());
+    EXPECT_TRUE(made.ok());
+    RowGroupTask task = *std::move(made);
+    for (const ChunkLocation& c : task.chunks) EXPECT_GT(c.page_index_length, 0u);
     t.tasks.push_back(task);
     for (ChunkLocation& c : task.chunks) c.page_index_offset = c.page_index_length = 0;
     t.whole_chunks.push_back(task);

@@ -74,19 +74,9 @@ const TinyTable& Table() {
     for (const auto& c : schema) t->columns.push_back({c.name, c.type, c.optional});
     const parquet::FileMetaData& metadata = writer.metadata();
     for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
-      RowGroupTask task;
-      task.row_group = g;
-      task.num_rows = metadata.row_groups[g].num_rows;
-      for (size_t c = 0; c < schema.size(); ++c) {
-        auto range = parquet::ChunkRangeOf(metadata, g, c, t->file.size());
-        Require(range.ok());
-        task.chunks.push_back({range->offset, range->length, range->codec, range->num_values});
-        const parquet::ColumnChunk& chunk = metadata.row_groups[g].columns[c];
-        task.chunks.back().page_index_offset = static_cast<uint64_t>(chunk.offset_index_offset.value_or(0));
-        task.chunks.back().page_index_length = static_cast<uint64_t>(chunk.offset_index_length.value_or(0));
-        task.chunks.back().file_offset = range->offset;
-      }
-      t->tasks.push_back(std::move(task));
+      auto task = RowGroupTaskOf(metadata, g, schema.size(), t->file.size());
+      Require(task.ok());
+      t->tasks.push_back(*std::move(task));
     }
     return t;
   }();
