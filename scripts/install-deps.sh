@@ -18,6 +18,7 @@ packages=(
   libpugixml-dev         # S3 request documents (XML)
   libsnappy-dev libzstd-dev zlib1g-dev  # Parquet page codecs
   libroaring-dev         # compressed bitmaps of the table indexes
+  libxgboost-dev         # gradient-boosted trees of the popularity engine
   curl openssl           # the S3 tests: presigned URLs, CORS, a TLS certificate
   awscli rclone          # S3 clients of the end-to-end tests
   nginx                  # the S3 benchmark's baseline web server

@@ -8,6 +8,21 @@
 
 namespace strata::table {
 
+void AppendCsvField(std::string_view field, std::string* out) {
+  bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ');
+  for (char ch : field) quote = quote || ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
+  if (!quote) {
+    out->append(field);
+    return;
+  }
+  *out += '"';
+  for (char ch : field) {
+    if (ch == '"') *out += '"';
+    *out += ch;
+  }
+  *out += '"';
+}
+
 Status CsvParser::Feed(std::string_view data, bool last, std::vector<CsvRecord>* records,
                        std::vector<uint64_t>* lines) {
   auto end_field = [&] {

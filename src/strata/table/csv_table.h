@@ -60,6 +60,10 @@ class CsvParser {
   uint64_t record_line_ = 1;   // line where `current_` began
 };
 
+// Appends `field` to a CSV record in RFC 4180 form: as it is, or quoted (with
+// doubled quotes) when it holds a comma, a quote, a line end or edge spaces.
+void AppendCsvField(std::string_view field, std::string* out);
+
 // Column types from sample records: INT64 when every non-empty value is an
 // integer, DOUBLE when every one is a number, BOOLEAN for true/false, else
 // STRING. Every column is optional (an empty field is NULL, strings included).

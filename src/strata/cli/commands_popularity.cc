@@ -1,0 +1,178 @@
+// `strata popularity evaluate|simulate`: the popularity engine on a weekly
+// access history (a CSV in the LHCb shape, or one exported by `strata
+// history export`). evaluate measures it out of time next to LRU; simulate
+// replays the history week by week against a tier policy and plots it.
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "strata/cli/cli.h"
+#include "strata/tiering/evaluation.h"
+#include "strata/tiering/simulation.h"
+#include "strata/tiering/svg_chart.h"
+
+namespace strata::cli {
+namespace {
+
+struct PopularityFlags {
+  std::string history;
+  int horizon = 26;
+  int lookback = 26;
+  int windows = 14;
+  int stride = 2;
+  int trees = 300;
+  int threads = 0;
+  bool no_groups = false;
+  double wrong_move_cost = 4.0;
+};
+
+tiering::PopularityOptions ModelOptions(const PopularityFlags& flags) {
+  tiering::PopularityOptions options;
+  options.horizon_weeks = flags.horizon;
+  options.features.lookback_weeks = flags.lookback;
+  options.features.name_groups = !flags.no_groups;
+  options.training_windows = flags.windows;
+  options.window_stride = flags.stride;
+  options.boosting.trees = flags.trees;
+  options.boosting.threads = flags.threads;
+  return options;
+}
+
+void AddModelFlags(CLI::App* command, PopularityFlags& flags) {
+  command->add_option("--history", flags.history, "Weekly access history CSV (Name, 1..N[, Label, Target])")
+      ->required();
+  command->add_option("--horizon", flags.horizon, "Weeks ahead a dataset counts as used")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 520));
+  command->add_option("--lookback", flags.lookback, "Weeks of history each feature looks back at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 520));
+  command->add_option("--windows", flags.windows, "Training windows (past weeks whose horizon has passed)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 520));
+  command->add_option("--stride", flags.stride, "Weeks between training windows")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 52));
+  command->add_option("--trees", flags.trees, "Boosting rounds")->capture_default_str()->check(CLI::Range(1, 5000));
+  command->add_option("--threads", flags.threads, "Training threads (0: every core)")->capture_default_str();
+  command->add_flag("--no-groups", flags.no_groups, "Leave out the name-group features");
+  command->add_option("--wrong-move-cost", flags.wrong_move_cost,
+                      "Risk matrix: a dataset wrongly moved off the fast tier costs this many idle fast ones")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
+int RunEvaluate(const GlobalOptions& global, const PopularityFlags& flags, int mistakes, int folds) {
+  auto history = tiering::ReadHistoryCsv(flags.history);
+  if (!history.ok()) return Fail(history.status());
+  tiering::EvaluationOptions options;
+  options.model = ModelOptions(flags);
+  options.mistakes = mistakes;
+  options.wrong_move_cost = flags.wrong_move_cost;
+  options.cross_validation_folds = folds;
+  auto evaluation = tiering::Evaluate(*history, options);
+  if (!evaluation.ok()) return Fail(evaluation.status());
+  if (global.json) {
+    std::cout << tiering::EvaluationJson(*evaluation).dump(2) << "\n";
+  } else {
+    std::cout << tiering::FormatEvaluation(*evaluation, mistakes);
+  }
+  return kExitOk;
+}
+
+struct SimulateFlags {
+  int retrain_every = 4;
+  int lru_idle_weeks = 26;
+  int first_week = 0;
+  std::string plot;
+};
+
+nlohmann::json SimulationJson(const tiering::Simulation& simulation) {
+  auto policy = [](const tiering::PolicyWeek& p) {
+    return nlohmann::json{{"on_fast", p.on_fast},
+                          {"moved_off", p.moved_off},
+                          {"promoted", p.promoted},
+                          {"restored", p.restored},
+                          {"wrong_moves", p.wrong_moves}};
+  };
+  nlohmann::json weeks = nlohmann::json::array();
+  for (const tiering::SimulationWeek& w : simulation.weeks) {
+    weeks.push_back({{"week", w.week + 1}, {"datasets", w.datasets}, {"model", policy(w.model)}, {"lru", policy(w.lru)}});
+  }
+  return {{"weeks", weeks}, {"retrainings", simulation.retrainings}, {"train_seconds", simulation.train_seconds}};
+}
+
+int RunSimulate(const GlobalOptions& global, const PopularityFlags& flags, const SimulateFlags& simulate) {
+  auto history = tiering::ReadHistoryCsv(flags.history);
+  if (!history.ok()) return Fail(history.status());
+  tiering::SimulationOptions options;
+  options.model = ModelOptions(flags);
+  options.wrong_move_cost = flags.wrong_move_cost;
+  options.retrain_every = simulate.retrain_every;
+  options.lru_idle_weeks = simulate.lru_idle_weeks;
+  options.first_week = simulate.first_week;
+  auto simulation = tiering::Simulate(*history, options);
+  if (!simulation.ok()) return Fail(simulation.status());
+  if (!simulate.plot.empty()) {
+    std::ofstream out(simulate.plot, std::ios::binary | std::ios::trunc);
+    out << tiering::RenderSvg(tiering::SimulationChart(*simulation));
+    out.close();
+    if (!out) return Fail(Status::IOError("write plot " + simulate.plot));
+  }
+  if (global.json) {
+    std::cout << SimulationJson(*simulation).dump(2) << "\n";
+  } else {
+    std::cout << tiering::FormatSimulation(*simulation);
+    if (!simulate.plot.empty()) std::cout << "plot: " << simulate.plot << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  auto* popularity = app.add_subcommand("popularity", "Measure and replay the popularity engine on an access history");
+  popularity->require_subcommand(1);
+
+  auto flags = std::make_shared<PopularityFlags>();
+  auto mistakes = std::make_shared<int>(9);
+  auto folds = std::make_shared<int>(5);
+  auto* evaluate = popularity->add_subcommand(
+      "evaluate", "Out-of-time evaluation: train on the past, score the real future, next to LRU");
+  AddModelFlags(evaluate, *flags);
+  evaluate->add_option("--mistakes", *mistakes, "Count datasets moved before this wrong move")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  evaluate->add_option("--folds", *folds, "Folds of the in-window comparison (0: skip it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 20));
+  auto simulate_flags = std::make_shared<SimulateFlags>();
+  auto sim_model_flags = std::make_shared<PopularityFlags>();
+  auto* simulate = popularity->add_subcommand(
+      "simulate", "Replay a history week by week: the popularity engine against LRU, with an SVG plot");
+  AddModelFlags(simulate, *sim_model_flags);
+  simulate->add_option("--retrain-every", simulate_flags->retrain_every, "Weeks between retrainings")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 520));
+  simulate->add_option("--lru-idle", simulate_flags->lru_idle_weeks, "LRU moves datasets idle this many weeks")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 520));
+  simulate->add_option("--start", simulate_flags->first_week,
+                       "First week the policies run (default: lookback + horizon, the first a model can train)")
+      ->check(CLI::Range(1, 100000));
+  simulate->add_option("--plot", simulate_flags->plot, "Write the plot here (SVG)");
+  simulate->callback([&, sim_model_flags, simulate_flags] {
+    exit_code = RunSimulate(options, *sim_model_flags, *simulate_flags);
+  });
+
+  evaluate->callback([&, flags, mistakes, folds] {
+    if (*folds == 1) {
+      exit_code = Fail(Status::InvalidArgument("--folds must be 0 or at least 2"));
+      return;
+    }
+    exit_code = RunEvaluate(options, *flags, *mistakes, *folds);
+  });
+}
+
+}  // namespace strata::cli
