@@ -2,7 +2,7 @@
 # Runs the benchmarks of an already built tree and prints their tables.
 # Builds nothing: `make bench` builds first, then calls this.
 #
-#   bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query] [ARGS...]
+#   bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query|popularity] [ARGS...]
 #
 # ARGS go to strata_store_bench (--dir, --size, --small-seconds, ...), except
 # those spelled --erasure-NAME, which go to strata_erasure_bench as --NAME,
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == -* ]]; then
-  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query] [ARGS...]" >&2
+  echo "usage: bash bench/run.sh BUILD_DIR [--only erasure|store|s3|query|popularity] [ARGS...]" >&2
   exit 2
 fi
 build=$1
@@ -27,7 +27,7 @@ store_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only)
-      only=${2:?--only needs erasure, store or s3}
+      only=${2:?--only needs erasure, store, s3, query or popularity}
       shift 2
       ;;
     --erasure-*)
@@ -86,6 +86,9 @@ if [[ -z "$only" || "$only" == s3 ]]; then
   echo
   bash "$(dirname "$0")/s3_bench.sh" "$build" "${s3_args[@]+"${s3_args[@]}"}"
   echo
+fi
+if [[ -z "$only" || "$only" == popularity ]]; then
+  run strata_popularity_bench
 fi
 if [[ -z "$only" || "$only" == query ]]; then
   echo "== query pushdown (bench/query_bench.sh) ${query_args[*]+"${query_args[*]}"}"

@@ -15,16 +15,17 @@
 namespace strata::cli {
 namespace {
 
+// Defaults are the engine's own (tiering::PopularityOptions).
 struct PopularityFlags {
   std::string history;
-  int horizon = 26;
-  int lookback = 26;
-  int windows = 14;
-  int stride = 2;
-  int trees = 300;
+  int horizon = tiering::PopularityOptions{}.horizon_weeks;
+  int lookback = tiering::PopularityOptions{}.features.lookback_weeks;
+  int windows = tiering::PopularityOptions{}.training_windows;
+  int stride = tiering::PopularityOptions{}.window_stride;
+  int trees = tiering::PopularityOptions{}.boosting.trees;
   int threads = 0;
   bool no_groups = false;
-  double wrong_move_cost = 4.0;
+  double wrong_move_cost = tiering::EvaluationOptions{}.wrong_move_cost;
 };
 
 tiering::PopularityOptions ModelOptions(const PopularityFlags& flags) {

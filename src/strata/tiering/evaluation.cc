@@ -203,12 +203,12 @@ std::string FormatEvaluation(const Evaluation& e, int mistakes) {
   out += "trained on " + std::to_string(e.training.rows) + " rows (window ends " + windows + ") in " +
          Fixed(e.training.seconds, 2) + " s; predicted in " + Fixed(e.predict_seconds, 2) + " s\n\n";
   const std::string moved_header = "moved before mistake " + std::to_string(mistakes);
-  out += "out of time               | ROC AUC | " + moved_header + " | precision@" + std::to_string(e.risk_moves) +
+  out += "out of time                    | ROC AUC | " + moved_header + " | precision@" + std::to_string(e.risk_moves) +
          " | recall@" + std::to_string(e.risk_moves) + "\n";
   for (const MethodScore* s : {&e.model, &e.lru}) {
     const std::string name = s == &e.model ? "gradient-boosted model" : "LRU (weeks since last access)";
     std::string line = name;
-    line.resize(26, ' ');
+    line.resize(31, ' ');
     out += line + "| " + Fixed(s->roc_auc, 3) + "   | " + std::to_string(s->moved_before_mistake) + " (" +
            Fixed(100.0 * static_cast<double>(s->moved_before_mistake) / std::max<size_t>(e.datasets, 1), 1) +
            "%) | " + Fixed(s->at_decision.precision, 3) + " | " + Fixed(s->at_decision.recall, 3) + "\n";

@@ -50,7 +50,7 @@ TEST(EvaluationTest, HoldsOutTheLastHorizonWhenThereIsNoRecordedFuture) {
   EXPECT_GT(*evaluation->in_window_auc, 0.5);
   EXPECT_LE(evaluation->model.at_decision.precision, 1.0);
   const std::string text = FormatEvaluation(*evaluation, 9);
-  EXPECT_NE(text.find("LRU (weeks since last acce"), std::string::npos) << text;
+  EXPECT_NE(text.find("LRU (weeks since last access)  | "), std::string::npos) << text;
   EXPECT_EQ(EvaluationJson(*evaluation)["unused"].get<size_t>(), unused);
 }
 

@@ -8,7 +8,7 @@ namespace strata::tiering {
 
 KernelForecaster::KernelForecaster(int window)
     : window_(std::max(window, 1)),
-      bandwidths_{1, 1.5, 2, 3, 4, 6, 8, 12, 16, 26} {
+      bandwidths_{4, 6, 8, 12, 16, 26} {
   const int n = window_;
   for (double h : bandwidths_) {
     auto kernel = [h](int distance) { return std::exp(-0.5 * (distance / h) * (distance / h)); };
