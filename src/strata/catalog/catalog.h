@@ -137,6 +137,18 @@ class Catalog {
   virtual Result<std::vector<RepairRecord>> ListRepairs() = 0;
   virtual Status ClearRepairs(const std::string& blob_id) = 0;
 
+  // Datasets. PutDataset: NotFound if the bucket is gone, AlreadyExists for
+  // a name or a (bucket, prefix) in use. DeleteDataset removes its history
+  // too; NotFound for an unknown name.
+  virtual Status PutDataset(const DatasetRecord& dataset) = 0;
+  virtual Status DeleteDataset(const std::string& name) = 0;
+  virtual Result<std::vector<DatasetRecord>> ListDatasets() = 0;
+  // Adds each row's counts to the dataset's day, in one transaction. Rows of
+  // datasets removed meanwhile are dropped.
+  virtual Status AddDatasetAccess(const std::vector<DatasetAccess>& counts) = 0;
+  // Every row with first_day <= day <= last_day, by dataset then day.
+  virtual Result<std::vector<DatasetAccess>> ListDatasetAccess(int64_t first_day, int64_t last_day) = 0;
+
   virtual Result<CatalogStats> Stats() = 0;
 };
 

@@ -89,6 +89,11 @@ Status SqliteCatalog::DeleteBucket(const std::string& name) {
   }
   for (const std::string& upload_id : uploads) RETURN_IF_ERROR(RemoveUpload(upload_id, {}));
   {
+    // Its datasets go with it, and their history with them.
+    ASSIGN_OR_RETURN(SqliteStatement remove, db_->Prepare("DELETE FROM datasets WHERE bucket = ?1"));
+    RETURN_IF_ERROR(remove.Bind(1, name).Run());
+  }
+  {
     ASSIGN_OR_RETURN(SqliteStatement remove, db_->Prepare("DELETE FROM buckets WHERE name = ?1"));
     RETURN_IF_ERROR(remove.Bind(1, name).Run());
   }

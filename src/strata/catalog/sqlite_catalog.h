@@ -4,7 +4,8 @@
 // locking (5 s busy timeout) serializes it with other processes. Methods are
 // split over sqlite_catalog.cc (settings, buckets, topology, blobs, repairs,
 // stats), sqlite_catalog_objects.cc (commits, deletes, listings, references)
-// and sqlite_catalog_uploads.cc (multipart uploads).
+// sqlite_catalog_uploads.cc (multipart uploads) and sqlite_catalog_datasets.cc
+// (datasets and their access history).
 #pragma once
 
 #include <memory>
@@ -77,6 +78,12 @@ class SqliteCatalog final : public Catalog {
   Status RecordRepair(const RepairRecord& repair) override;
   Result<std::vector<RepairRecord>> ListRepairs() override;
   Status ClearRepairs(const std::string& blob_id) override;
+
+  Status PutDataset(const DatasetRecord& dataset) override;
+  Status DeleteDataset(const std::string& name) override;
+  Result<std::vector<DatasetRecord>> ListDatasets() override;
+  Status AddDatasetAccess(const std::vector<DatasetAccess>& counts) override;
+  Result<std::vector<DatasetAccess>> ListDatasetAccess(int64_t first_day, int64_t last_day) override;
 
   Result<CatalogStats> Stats() override;
 

@@ -188,12 +188,39 @@ ALTER TABLE objects ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE uploads ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';
 )sql";
 
+// Version 4: datasets and their access history.
+//
+// datasets: a dataset is a named prefix of one bucket (prefix '' is the whole
+// bucket); an object belongs to the dataset with the longest prefix of its
+// key. dataset_access: reads of the dataset's objects and queries over its
+// tables, per UTC day (days since the Unix epoch); the weekly history the
+// popularity engine learns from is rolled up from these rows. Removing a
+// dataset removes its history.
+const char kSchemaV4[] = R"sql(
+CREATE TABLE datasets (
+  name       TEXT PRIMARY KEY,
+  bucket     TEXT NOT NULL REFERENCES buckets (name),
+  prefix     TEXT NOT NULL COLLATE BINARY,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (bucket, prefix)
+) WITHOUT ROWID;
+
+CREATE TABLE dataset_access (
+  dataset TEXT NOT NULL REFERENCES datasets (name) ON DELETE CASCADE,
+  day     INTEGER NOT NULL,
+  reads   INTEGER NOT NULL CHECK (reads >= 0),
+  queries INTEGER NOT NULL CHECK (queries >= 0),
+  PRIMARY KEY (dataset, day)
+) WITHOUT ROWID;
+)sql";
+
 // Append new migrations; never edit one that has shipped.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {1, "create the catalog tables", kSchemaV1},
       {2, "bucket owners, object checksums, multipart uploads", kSchemaV2},
       {3, "object and upload system headers", kSchemaV3},
+      {4, "datasets and their daily access history", kSchemaV4},
   };
   return migrations;
 }

@@ -201,6 +201,26 @@ struct UploadPartPage {
   bool truncated = false;
 };
 
+// A dataset: a named prefix of one bucket ("" is the whole bucket). An
+// object belongs to the dataset with the longest prefix of its key.
+struct DatasetRecord {
+  std::string name;
+  std::string bucket;
+  std::string prefix;
+  int64_t created_ms = 0;
+  bool operator==(const DatasetRecord&) const = default;
+};
+
+// Accesses of a dataset on one UTC day (days since the Unix epoch): object
+// reads, and queries that scanned its tables.
+struct DatasetAccess {
+  std::string dataset;
+  int64_t day = 0;
+  uint64_t reads = 0;
+  uint64_t queries = 0;
+  bool operator==(const DatasetAccess&) const = default;
+};
+
 struct CatalogStats {
   uint64_t buckets = 0;
   uint64_t objects = 0;

@@ -41,6 +41,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddIndexCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddDatasetCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Builds the row-group indexes of a table that has just landed at `target`
 // and prints one line (stderr, unless quiet). A failure is a warning: the

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   AddServeCommand(app, options, exit_code);
   AddTableCommands(app, options, exit_code);
   AddIndexCommand(app, options, exit_code);
+  AddDatasetCommands(app, options, exit_code);
   AddPopularityCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);

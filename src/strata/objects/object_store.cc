@@ -158,6 +158,8 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root, 
   ASSIGN_OR_RETURN(store->lock_fd_, LockStore(root));
   ASSIGN_OR_RETURN(store->config_, LoadConfig(config_path));
   ASSIGN_OR_RETURN(store->catalog_, Catalog::OpenSqlite(JoinPath(root, store->config_.catalog)));
+  store->access_ = std::make_unique<AccessRecorder>(store->catalog_.get());
+  RETURN_IF_ERROR(store->access_->Reload());
   ASSIGN_OR_RETURN(auto cluster_id, store->catalog_->GetMeta("cluster_id"));
   if (!cluster_id) return Status::Corruption("catalog of " + root + " has no cluster id");
 
@@ -187,6 +189,8 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root, 
 
 ObjectStore::~ObjectStore() {
   if (!pack_.empty()) (void)FlushPacks();
+  // Counts that cannot be written now are lost; the objects are not.
+  if (access_) (void)access_->Flush();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -464,7 +468,8 @@ Result<ObjectRecord> ObjectStore::Head(const std::string& bucket, const std::str
   return catalog_->GetObject(bucket, key);
 }
 
-Result<std::unique_ptr<ObjectReader>> ObjectStore::OpenObject(const std::string& bucket, const std::string& key) {
+Result<std::unique_ptr<ObjectReader>> ObjectStore::OpenObject(const std::string& bucket, const std::string& key,
+                                                            AccessKind kind) {
   std::unique_ptr<ObjectReader> reader;
   {
     std::lock_guard lock(pin_mu_);  // see CollectGarbage
@@ -476,7 +481,27 @@ Result<std::unique_ptr<ObjectReader>> ObjectStore::OpenObject(const std::string&
   // the others open when a read reaches them. On failure the reader's
   // destructor unpins.
   RETURN_IF_ERROR(reader->Open(0));
+  access_->Record(bucket, key, kind);
   return reader;
+}
+
+Status ObjectStore::AddDataset(const std::string& name, const std::string& bucket, const std::string& prefix) {
+  if (name.empty() || name.size() > 1024) {
+    return Status::InvalidArgument("dataset name must be 1 to 1024 bytes, got " + std::to_string(name.size()));
+  }
+  for (char ch : name) {
+    if (static_cast<unsigned char>(ch) < 0x20) {
+      return Status::InvalidArgument("dataset name '" + name + "' holds a control character");
+    }
+  }
+  RETURN_IF_ERROR(catalog_->PutDataset(DatasetRecord{name, bucket, prefix, 0}));
+  return access_->Reload();
+}
+
+Status ObjectStore::RemoveDataset(const std::string& name) {
+  RETURN_IF_ERROR(access_->Flush());
+  RETURN_IF_ERROR(catalog_->DeleteDataset(name));
+  return access_->Reload();
 }
 
 Result<ObjectRecord> ObjectStore::Delete(const std::string& bucket, const std::string& key) {

@@ -23,6 +23,7 @@
 #include "strata/catalog/catalog.h"
 #include "strata/cluster/cluster.h"
 #include "strata/cluster/maintenance.h"
+#include "strata/objects/access_recorder.h"
 #include "strata/objects/multipart.h"
 #include "strata/objects/object_reader.h"
 #include "strata/objects/object_writer.h"
@@ -82,6 +83,14 @@ class ObjectStore {
   Cluster& cluster() { return *cluster_; }
   Maintenance& maintenance() { return *maintenance_; }
   const RecoveryReport& recovery() const { return recovery_; }
+  // Per-dataset access counts (reads through OpenObject, queries).
+  AccessRecorder& access() { return *access_; }
+
+  // Datasets: named prefixes whose reads and queries are counted per day.
+  // AddDataset: NotFound for a missing bucket, AlreadyExists for a name or
+  // prefix in use, InvalidArgument for an empty or oversized name.
+  Status AddDataset(const std::string& name, const std::string& bucket, const std::string& prefix);
+  Status RemoveDataset(const std::string& name);
 
   // Bucket names follow S3's rules (names.h). CreateBucket(name) makes a
   // bucket of the admin's (owner "").
@@ -101,7 +110,10 @@ class ObjectStore {
   Result<ObjectRecord> Head(const std::string& bucket, const std::string& key);
   // The current version, whose blobs stay pinned until the reader closes: a
   // concurrent overwrite or delete never removes the blocks it reads.
-  Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket, const std::string& key);
+  // Counts as an access of the object's dataset (`kind`: a read, or a
+  // query over a table).
+  Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket, const std::string& key,
+                                                   AccessKind kind = AccessKind::kRead);
   Result<ObjectRecord> Delete(const std::string& bucket, const std::string& key);
   // Deletes several keys of one bucket, each in its own transaction, and
   // collects the released blobs once at the end rather than once per key.
@@ -202,6 +214,7 @@ class ObjectStore {
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<Maintenance> maintenance_;
   RecoveryReport recovery_;
+  std::unique_ptr<AccessRecorder> access_;
 
   // Taken by OpenObject across its catalog lookup and pinning, and by
   // CollectGarbage while it chooses the blobs to remove.

@@ -32,7 +32,7 @@ Status OpenOne(ObjectStore& store, const ObjectRecord& record, TableFile* file) 
   const std::string name = record.bucket + "/" + record.key;
   file->bucket = record.bucket;
   file->key = record.key;
-  ASSIGN_OR_RETURN(file->reader, store.OpenObject(record.bucket, record.key));
+  ASSIGN_OR_RETURN(file->reader, store.OpenObject(record.bucket, record.key, AccessKind::kQuery));
   const ObjectRecord& opened = file->reader->record();
   uint32_t unit_size = store.config().unit_size;
   const bool own_blob = opened.parts.empty() && opened.blob_offset == 0;

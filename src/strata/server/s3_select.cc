@@ -169,7 +169,7 @@ void S3Gateway::SelectObjectContent(S3Request& request) {
   const bool csv = select->input == SelectRequest::InputFormat::kCsv;
   std::unique_ptr<ObjectReader> reader;
   if (csv) {
-    auto opened = store_.OpenObject(request.bucket, request.key);
+    auto opened = store_.OpenObject(request.bucket, request.key, AccessKind::kQuery);
     if (!opened.ok()) return fail(NoSuchKeyOr(opened.status(), request));
     reader = std::move(*opened);
   } else {
