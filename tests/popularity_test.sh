@@ -65,6 +65,24 @@ for l in lines: assert len(l.get("points").split()) == 26, l.get("points")
 PY
 check "simulate: 26 weeks replayed, SVG with 3 panels x 2 policies"
 
+# predict: one row per dataset; the risk matrix moves as many as evaluate
+# said it would, and only the fast tier gets extra replicas.
+risk_moves=$(python3 -c 'import json;print(json.load(open("eval.json"))["risk_moves"])')
+strata popularity predict --history "$LHCB" --max-replicas 3 >advice.csv
+python3 - advice.csv "$risk_moves" <<'PY' || fail "predict: $(head -5 advice.csv)"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 5704, len(rows)
+tiers = [r["tier"] for r in rows]
+assert set(tiers) == {"hot", "capacity"}, set(tiers)
+assert tiers.count("capacity") == int(sys.argv[2]), (tiers.count("capacity"), sys.argv[2])
+for r in rows:
+    assert 0 <= float(r["p_used"]) <= 1 and float(r["expected_reads_per_week"]) >= 0, r
+    assert 1 <= int(r["replicas"]) <= (3 if r["tier"] == "hot" else 1), r
+assert any(int(r["replicas"]) > 1 for r in rows), "no dataset got a replica"
+PY
+check "predict: 5704 datasets, $risk_moves to capacity as evaluate said, replicas 1..3 on hot only"
+
 # Bad input changes nothing and names the line.
 printf ',Name,1,2\n0,a,1,0\n1,b,3\n' >ragged.csv
 expect_fail_with 2 "ragged.csv line 3: 3 fields, the header has 4" -- strata popularity evaluate --history ragged.csv

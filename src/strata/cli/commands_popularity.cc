@@ -1,14 +1,18 @@
-// `strata popularity evaluate|simulate`: the popularity engine on a weekly
-// access history (a CSV in the LHCb shape, or one exported by `strata
-// history export`). evaluate measures it out of time next to LRU; simulate
-// replays the history week by week against a tier policy and plots it.
+// `strata popularity evaluate|simulate|predict`: the popularity engine on a
+// weekly access history (a CSV in the LHCb shape, or one exported by
+// `strata history export`). evaluate measures it out of time next to LRU;
+// simulate replays the history week by week against a tier policy and plots
+// it; predict advises a tier and replicas for every dataset.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "strata/cli/cli.h"
+#include "strata/table/csv_table.h"
 #include "strata/tiering/evaluation.h"
+#include "strata/tiering/placement_advice.h"
 #include "strata/tiering/simulation.h"
 #include "strata/tiering/svg_chart.h"
 
@@ -130,6 +134,52 @@ int RunSimulate(const GlobalOptions& global, const PopularityFlags& flags, const
   return kExitOk;
 }
 
+struct AdviceFlags {
+  double alpha = tiering::AdviceOptions{}.alpha;
+  int min_replicas = tiering::AdviceOptions{}.min_replicas;
+  int max_replicas = tiering::AdviceOptions{}.max_replicas;
+  std::string fast = "hot";
+  std::string slow = "capacity";
+};
+
+int RunPredict(const GlobalOptions& global, const PopularityFlags& flags, const AdviceFlags& advice_flags) {
+  auto history = tiering::ReadHistoryCsv(flags.history);
+  if (!history.ok()) return Fail(history.status());
+  tiering::AdviceOptions options;
+  options.model = ModelOptions(flags);
+  options.alpha = advice_flags.alpha;
+  options.min_replicas = advice_flags.min_replicas;
+  options.max_replicas = advice_flags.max_replicas;
+  const tiering::RiskMatrix risk =
+      tiering::RiskMatrix::TwoTier(advice_flags.fast, advice_flags.slow, flags.wrong_move_cost);
+  auto advice = tiering::AdvisePlacement(*history, risk, options);
+  if (!advice.ok()) return Fail(advice.status());
+  if (global.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const tiering::DatasetAdvice& a : *advice) {
+      out.push_back({{"name", a.name},
+                     {"p_used", a.p_used},
+                     {"tier", a.tier},
+                     {"expected_reads_per_week", a.expected_reads_per_week},
+                     {"replicas", a.replicas}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::string csv = "name,p_used,tier,expected_reads_per_week,replicas\n";
+  char numbers[96];
+  for (const tiering::DatasetAdvice& a : *advice) {
+    table::AppendCsvField(a.name, &csv);
+    std::snprintf(numbers, sizeof numbers, ",%.4f,", a.p_used);
+    csv += numbers;
+    table::AppendCsvField(a.tier, &csv);
+    std::snprintf(numbers, sizeof numbers, ",%.3f,%d\n", a.expected_reads_per_week, a.replicas);
+    csv += numbers;
+  }
+  std::cout << csv;
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
@@ -148,6 +198,26 @@ void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code
   evaluate->add_option("--folds", *folds, "Folds of the in-window comparison (0: skip it)")
       ->capture_default_str()
       ->check(CLI::Range(0, 20));
+  auto advice_flags = std::make_shared<AdviceFlags>();
+  auto predict_flags = std::make_shared<PopularityFlags>();
+  auto* predict = popularity->add_subcommand(
+      "predict", "For each dataset: P(read within the horizon), tier, expected reads per week, replicas (CSV)");
+  AddModelFlags(predict, *predict_flags);
+  predict->add_option("--alpha", advice_flags->alpha, "Replicas = round(sqrt(alpha * expected reads per week))")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  predict->add_option("--min-replicas", advice_flags->min_replicas, "Fewest copies of a dataset on the fast tier")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  predict->add_option("--max-replicas", advice_flags->max_replicas, "Most copies of a dataset on the fast tier")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  predict->add_option("--fast", advice_flags->fast, "Name of the fast tier")->capture_default_str();
+  predict->add_option("--slow", advice_flags->slow, "Name of the slow tier")->capture_default_str();
+  predict->callback([&, predict_flags, advice_flags] {
+    exit_code = RunPredict(options, *predict_flags, *advice_flags);
+  });
+
   auto simulate_flags = std::make_shared<SimulateFlags>();
   auto sim_model_flags = std::make_shared<PopularityFlags>();
   auto* simulate = popularity->add_subcommand(
