@@ -116,11 +116,13 @@ Status ConfigReader::Read(const toml::table& root, StoreConfig* config) {
       RETURN_IF_ERROR(ReadServer(key, node, &config->server));
     } else if (key.str() == "users") {
       RETURN_IF_ERROR(ReadUsers(key, node, &config->users));
+    } else if (key.str() == "retention") {
+      RETURN_IF_ERROR(ReadRetention(key, node, &config->retention));
     } else if (node.is_table()) {
       return Error(key.source(), "unknown table [" + std::string(key.str()) + "]");
     } else {
       return Error(key.source(), "unknown key '" + std::string(key.str()) +
-                                     "' (settings belong in [store], [layout], [server] or [[users]])");
+                                     "' (settings belong in [store], [layout], [server], [[users]] or [[retention]])");
     }
   }
   return Status::OK();
@@ -314,6 +316,21 @@ std::string RenderConfig(const StoreConfig& config) {
     out += "name = " + QuoteTomlString(user.name) + "\n";
     out += "access_key = " + QuoteTomlString(user.access_key) + "\n";
     out += "secret_key = " + QuoteTomlString(user.secret_key) + "\n";
+  }
+
+  out += "\n# Retention: objects under a prefix expire this many days after they were last\n";
+  out += "# written, listed with a warning warn_days before (strata retention).\n";
+  if (config.retention.empty()) {
+    out += "# [[retention]]\n";
+    out += "# prefix = \"microscope/movies/\"   # bucket/ or bucket/prefix; the longest match applies\n";
+    out += "# expire_after_days = 60\n";
+    out += "# warn_days = 14\n";
+  }
+  for (const RetentionRule& rule : config.retention) {
+    out += "[[retention]]\n";
+    out += "prefix = " + QuoteTomlString(rule.prefix) + "\n";
+    out += "expire_after_days = " + std::to_string(rule.expire_after_days) + "\n";
+    out += "warn_days = " + std::to_string(rule.warn_days) + "\n";
   }
   return out;
 }

@@ -53,6 +53,17 @@ struct ServerConfig {
   bool operator==(const ServerConfig&) const = default;
 };
 
+// A retention rule ([[retention]] in strata.toml): objects under `prefix`
+// ("bucket/" or "bucket/key/prefix", unique among the rules; the longest
+// matching one applies) expire `expire_after_days` after they were last
+// written, and are listed with a warning from `warn_days` before that.
+struct RetentionRule {
+  std::string prefix;
+  uint32_t expire_after_days = 0;  // 1..36500
+  uint32_t warn_days = 0;          // 0..expire_after_days - 1
+  bool operator==(const RetentionRule&) const = default;
+};
+
 struct StoreConfig {
   uint32_t unit_size = 1u << 20;               // erasure unit, a power of two
   CodeSpec level1{1, 0};                       // across nodes
@@ -64,6 +75,7 @@ struct StoreConfig {
   std::string log_level = "warn";
   ServerConfig server;
   std::vector<UserConfig> users;
+  std::vector<RetentionRule> retention;
 };
 
 Result<StoreConfig> ParseConfig(std::string_view text, std::string_view file_name);

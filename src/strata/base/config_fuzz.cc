@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!config.ok()) return 0;
   auto again = strata::ParseConfig(strata::RenderConfig(*config), "strata.toml");
   if (!again.ok() || again->unit_size != config->unit_size || !(again->level2 == config->level2) ||
-      again->small_object_threshold != config->small_object_threshold) {
+      again->small_object_threshold != config->small_object_threshold || again->users != config->users ||
+      again->retention != config->retention) {
     std::abort();  // RenderConfig must round-trip whatever ParseConfig accepts
   }
   return 0;

@@ -1,5 +1,6 @@
-// Internal to base: ConfigReader, shared by config.cc ([store], [layout]) and
-// config_server.cc ([server], [[users]]). Not part of the API; use config.h.
+// Internal to base: ConfigReader, shared by config.cc ([store], [layout]),
+// config_server.cc ([server], [[users]]) and config_policies.cc
+// ([[retention]]). Not part of the API; use config.h.
 #pragma once
 
 #include <cstdint>
@@ -32,10 +33,14 @@ class ConfigReader {
   // config_server.cc
   Status ReadServer(const toml::key& table_key, const toml::node& node, ServerConfig* server);
   Status ReadUsers(const toml::key& array_key, const toml::node& node, std::vector<UserConfig>* users);
-  // An integer setting in [min, max]; defined in config_server.cc, its only user.
+  // An integer setting in [min, max]; defined in config_server.cc (and
+  // instantiated there for config_policies.cc).
   template <typename T>
   Result<T> ReadInteger(const toml::key& key, const toml::node& value, std::string_view table, uint64_t min,
                         uint64_t max);
+
+  // config_policies.cc
+  Status ReadRetention(const toml::key& array_key, const toml::node& node, std::vector<RetentionRule>* rules);
 
   // Both (config.cc)
   Result<std::string> ReadString(const toml::key& key, const toml::node& value, std::string_view table);

@@ -211,6 +211,10 @@ Result<T> ConfigReader::ReadInteger(const toml::key& key, const toml::node& valu
   return static_cast<T>(i->get());
 }
 
+// config_policies.cc reads its integers with the same rules.
+template Result<uint32_t> ConfigReader::ReadInteger<uint32_t>(const toml::key&, const toml::node&, std::string_view,
+                                                              uint64_t, uint64_t);
+
 Status ConfigReader::ReadServer(const toml::key& table_key, const toml::node& node, ServerConfig* server) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return Error(table_key.source(), "'server' must be a table: [server]");

@@ -207,6 +207,7 @@ void ExpectSameConfig(const StoreConfig& a, const StoreConfig& b) {
   EXPECT_EQ(a.log_level, b.log_level);
   EXPECT_EQ(a.server, b.server);
   EXPECT_EQ(a.users, b.users);
+  EXPECT_EQ(a.retention, b.retention);
 }
 
 TEST(RenderConfigTest, DefaultsRoundTrip) {
@@ -282,6 +283,43 @@ TEST(RenderConfigTest, ServerAndUsersRoundTrip) {
   parsed = ParseConfig(text, "strata.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString() << "\n" << text;
   ExpectSameConfig(*parsed, config);
+}
+
+TEST(RetentionConfigTest, RulesRoundTrip) {
+  StoreConfig config;
+  config.retention = {{"scope/movies/", 60, 14}, {"scope/movies/raw/", 7, 0}, {"lab/", 36500, 36499}};
+  const std::string text = RenderConfig(config);
+  Result<StoreConfig> parsed = ParseConfig(text, "strata.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString() << "\n" << text;
+  ExpectSameConfig(*parsed, config);
+  config.retention.clear();
+  EXPECT_NE(RenderConfig(config).find("# [[retention]]"), std::string::npos);  // an example, commented out
+}
+
+TEST(RetentionConfigTest, BadRulesAreRefusedWithTheirLine) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"[[retention]]\nexpire_after_days = 3\n", "line 1: rule 1 in [[retention]] has no prefix"},
+      {"[[retention]]\nprefix = \"b/\"\n", "line 1: rule 1 in [[retention]] has no expire_after_days"},
+      {"[[retention]]\nprefix = \"b\"\nexpire_after_days = 3\n", "line 2: prefix in [[retention]] must be bucket/"},
+      {"[[retention]]\nprefix = \"/x\"\nexpire_after_days = 3\n", "line 2: prefix in [[retention]] must be bucket/"},
+      {"[[retention]]\nprefix = \"b/\"\nexpire_after_days = 0\n", "line 3: expire_after_days in [[retention]] must be from 1"},
+      {"[[retention]]\nprefix = \"b/\"\nexpire_after_days = 5\nwarn_days = 5\n",
+       "line 4: warn_days in [[retention]] must be less than expire_after_days (5), got 5"},
+      {"[[retention]]\nprefix = \"b/\"\nexpire_after_days = 5\nkeep = true\n", "line 4: unknown key 'keep' in [[retention]]"},
+      {"[[retention]]\nprefix = \"b/\"\nexpire_after_days = 5\n[[retention]]\nprefix = \"b/\"\nexpire_after_days = 6\n",
+       "line 5: prefix 'b/' in [[retention]] is already on line 2"},
+      {"retention = 3\n", "'retention' must be an array of tables"},
+  };
+  for (const Case& c : cases) {
+    Result<StoreConfig> parsed = ParseConfig(c.text, "strata.toml");
+    ASSERT_FALSE(parsed.ok()) << c.text;
+    EXPECT_NE(parsed.status().message().find(c.message), std::string::npos)
+        << c.text << " -> " << parsed.status().ToString();
+  }
 }
 
 TEST(ServerConfigTest, DefaultsWithoutAServerTable) {

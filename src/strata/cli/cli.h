@@ -42,6 +42,12 @@ void AddTableCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddIndexCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDatasetCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddRetentionCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+
+// Days since the Unix epoch (UTC) of "YYYY-MM-DD", and back.
+inline constexpr int64_t kMillisPerDay = 86'400'000;
+Result<int64_t> ParseDay(const std::string& text);
+std::string FormatDay(int64_t day);
 
 // Builds the row-group indexes of a table that has just landed at `target`
 // and prints one line (stderr, unless quiet). A failure is a warning: the

@@ -15,30 +15,6 @@
 namespace strata::cli {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86'400'000;
-
-// "2026-11-22" -> days since the Unix epoch.
-Result<int64_t> ParseDay(const std::string& text) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  char rest = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &rest) != 3) {
-    return Status::InvalidArgument("date '" + text + "' is not YYYY-MM-DD");
-  }
-  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-  if (!date.ok()) return Status::InvalidArgument("date '" + text + "' does not exist");
-  return static_cast<int64_t>(std::chrono::sys_days(date).time_since_epoch().count());
-}
-
-std::string FormatDay(int64_t day) {
-  const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(day))};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
-  return text;
-}
-
 int RunDatasetAdd(const GlobalOptions& options, const std::string& name, const std::string& target) {
   auto path = ParseObjectPath(target);
   if (!path.ok()) return Fail(path.status());
@@ -82,7 +58,7 @@ struct ExportFlags {
 };
 
 int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
-  int64_t last_day = NowMillis() / kMillisPerDay;
+  int64_t last_day = NowMillis() / kMillisPerDay;  // UTC
   if (!flags.end.empty()) {
     auto parsed = ParseDay(flags.end);
     if (!parsed.ok()) return Fail(parsed.status());
@@ -120,6 +96,27 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
 }
 
 }  // namespace
+
+Result<int64_t> ParseDay(const std::string& text) {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  char rest = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &rest) != 3) {
+    return Status::InvalidArgument("date '" + text + "' is not YYYY-MM-DD");
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  if (!date.ok()) return Status::InvalidArgument("date '" + text + "' does not exist");
+  return static_cast<int64_t>(std::chrono::sys_days(date).time_since_epoch().count());
+}
+
+std::string FormatDay(int64_t day) {
+  const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(day))};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return text;
+}
 
 void AddDatasetCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto* dataset = app.add_subcommand("dataset", "Datasets: named prefixes whose reads and queries are counted per day");

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   AddTableCommands(app, options, exit_code);
   AddIndexCommand(app, options, exit_code);
   AddDatasetCommands(app, options, exit_code);
+  AddRetentionCommand(app, options, exit_code);
   AddPopularityCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);

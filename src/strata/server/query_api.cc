@@ -1,3 +1,6 @@
+// The JSON API. GET /api/v1/retention: the objects [[retention]] rules warn
+// about or have expired (the administrator only).
+//
 // POST /api/v1/query: the query engine over HTTP. The request is signed like
 // any S3 request (SigV4); the body is JSON {"sql": "...", "format": "csv" |
 // "json", "pushdown": true, "index": true} or the SQL itself as text/plain
@@ -9,12 +12,14 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "strata/base/clock.h"
 #include "strata/query/query_engine.h"
 #include "strata/query/result_format.h"
 #include "strata/query/sql_parser.h"
 #include "strata/server/payload.h"
 #include "strata/server/s3_gateway.h"
 #include "strata/server/s3_response.h"
+#include "strata/tiering/retention.h"
 
 namespace strata::server {
 
@@ -162,6 +167,26 @@ void S3Gateway::QueryApi(S3Request& request) {
                "{:.3f} s",
                request.request_id, stats.row_groups_total, stats.row_groups_pruned, stats.row_groups_indexed,
                stats.rows_returned, stats.bytes_read, stats.seconds);
+}
+
+void S3Gateway::RetentionApi(S3Request& request) {
+  const ServerConfig& server = config_.server;
+  if (request.method() != "GET") {
+    return SendJsonError(request, server, 405, "MethodNotAllowed", "the retention API takes GET");
+  }
+  if (!request.admin) {
+    return SendJsonError(request, server, 403, "AccessDenied", "only the administrator may list retention warnings");
+  }
+  auto report = tiering::ReviewRetention(store_, config_.retention, NowMillis());
+  if (!report.ok()) return SendStatusError(request, server, report.status());
+  nlohmann::json body = tiering::RetentionJson(*report);
+  body["rules"] = config_.retention.size();
+  const std::string text = body.dump(2) + "\n";
+  HeaderList headers = BaseHeaders(request, server);
+  headers.emplace_back("content-type", "application/json");
+  HttpExchange& exchange = *request.exchange;
+  if (!exchange.SendHeaders(200, headers, text.size()).ok()) return;
+  if (exchange.SendBody(text).ok()) (void)exchange.Finish();
 }
 
 }  // namespace strata::server

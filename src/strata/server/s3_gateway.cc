@@ -9,6 +9,7 @@
 #include "strata/base/ids.h"
 #include "strata/objects/names.h"
 #include "strata/server/s3_response.h"
+#include "strata/tiering/retention.h"
 
 namespace strata::server {
 
@@ -117,6 +118,7 @@ void S3Gateway::Dispatch(S3Request& request) {
   if (auto error = Authenticate(request)) return fail(*error);
 
   if (raw_path == "/api/v1/query") return QueryApi(request);
+  if (raw_path == "/api/v1/retention") return RetentionApi(request);
 
   const std::string sub = Subresource(request);
   auto unsupported = [&] {
@@ -271,6 +273,19 @@ Status S3Gateway::RunMaintenance() {
   auto aborted = store_.AbortMultipartUploadsBefore(cutoff);
   if (!aborted.ok()) return aborted.status();
   if (*aborted > 0) spdlog::info("aborted {} abandoned multipart upload(s)", *aborted);
+  if (!config_.retention.empty()) {
+    const int64_t now = NowMillis();
+    auto report = tiering::ReviewRetention(store_, config_.retention, now);
+    if (!report.ok()) return report.status();
+    for (const tiering::RetentionEntry& e : report->warnings) {
+      if (retention_warned_.insert(e.bucket + "/" + e.key + "@" + std::to_string(e.expires_ms)).second) {
+        spdlog::warn("retention: {}/{} expires {} (rule {})", e.bucket, e.key, FormatIso8601(e.expires_ms), e.rule);
+      }
+    }
+    auto deleted = tiering::ExpireObjects(store_, config_.retention, report->expired, now);
+    if (!deleted.ok()) return deleted.status();
+    if (*deleted > 0) spdlog::info("retention: deleted {} expired object(s)", *deleted);
+  }
   return store_.CollectGarbage();
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,8 @@ class S3Gateway final : public HttpHandler {
   void Handle(HttpExchange& exchange) override;
 
   // Background upkeep: aborts multipart uploads older than the configured
-  // expiry and removes unreferenced blobs. The server calls it periodically.
+  // expiry, logs retention warnings (once each) and deletes expired objects,
+  // and removes unreferenced blobs. The server calls it periodically.
   Status RunMaintenance();
   // Parquet objects written by PUT or CompleteMultipartUpload are offered
   // here for background indexing (the server owns the indexer; null: none).
@@ -79,6 +81,7 @@ class S3Gateway final : public HttpHandler {
 
   // The JSON query API, POST /api/v1/query (query_api.cc).
   void QueryApi(S3Request& request);
+  void RetentionApi(S3Request& request);
   // S3 Select, POST /bucket/key?select&select-type=2 (s3_select.cc).
   void SelectObjectContent(S3Request& request);
 
@@ -140,6 +143,9 @@ class S3Gateway final : public HttpHandler {
   std::map<std::string, CompletedUpload> completed_;  // by upload id
   std::deque<std::string> completed_order_;           // oldest first
   query::BackgroundIndexer* indexer_ = nullptr;
+  // Objects already logged as in their retention warning period (bucket/key
+  // and expiry), so each is logged once per server run. Maintenance only.
+  std::set<std::string> retention_warned_;
 };
 
 }  // namespace strata::server
