@@ -126,8 +126,8 @@ TEST(ParseConfigTest, UnknownKeyNamesItsLine) {
             "strata.toml line 4: unknown key 'level3' in [layout]");
   EXPECT_EQ(ErrorOf("\n\n[stor]\nunit_size = \"1MiB\"\n"), "strata.toml line 3: unknown table [stor]");
   EXPECT_EQ(ErrorOf("unit_size = \"1MiB\"\n"),
-            "strata.toml line 1: unknown key 'unit_size' (settings belong in [store], [layout], [server] or "
-            "[[users]])");
+            "strata.toml line 1: unknown key 'unit_size' (settings belong in [store], [layout], [server], "
+            "[[users]] or [[retention]])");
   EXPECT_EQ(ErrorOf("[store]\n\n[store.extra]\nx = 1\n"), "strata.toml line 3: unknown key 'extra' in [store]");
 }
 

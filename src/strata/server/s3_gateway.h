@@ -59,8 +59,9 @@ class S3Gateway final : public HttpHandler {
   void Handle(HttpExchange& exchange) override;
 
   // Background upkeep: aborts multipart uploads older than the configured
-  // expiry, logs retention warnings (once each) and deletes expired objects,
-  // and removes unreferenced blobs. The server calls it periodically.
+  // expiry, logs retention warnings (once each) and deletes expired objects
+  // (every 15 minutes), writes the datasets' access counts to the catalog,
+  // and removes unreferenced blobs. The server calls it every minute.
   Status RunMaintenance();
   // Parquet objects written by PUT or CompleteMultipartUpload are offered
   // here for background indexing (the server owns the indexer; null: none).
@@ -146,6 +147,8 @@ class S3Gateway final : public HttpHandler {
   // Objects already logged as in their retention warning period (bucket/key
   // and expiry), so each is logged once per server run. Maintenance only.
   std::set<std::string> retention_warned_;
+  static constexpr int64_t kRetentionIntervalMs = 15 * 60 * 1000;
+  int64_t last_retention_ms_ = 0;  // the last retention pass; 0: none yet
 };
 
 }  // namespace strata::server

@@ -1,10 +1,12 @@
 // Features of datasets at the end of a week, from their weekly access
-// history (recency, frequency over several windows, gaps between accesses,
-// trend, first seen) and from the activity of their name groups (datasets
-// sharing a path prefix), which is what a storage system knows of a dataset
-// besides its own reads. Every feature of week t uses weeks <= t only, and
-// looks back at most `lookback_weeks`, so a feature means the same at every
-// week a model is trained or applied at. Pure functions; thread-safe.
+// history (weeks since the last, second-last and first read; active weeks
+// over 4, 13 and 26 weeks; volume; the mean gap between reads) and from the
+// activity of their name groups (datasets sharing parts of the path), which
+// is what a storage system knows of a dataset besides its own reads. Every
+// feature of week t uses weeks <= t only: recency, age and gaps the whole
+// history up to t, volumes at most `lookback_weeks`; what never happened is
+// missing (NaN), so a feature means the same at every week a model is
+// trained or applied at. Pure functions; thread-safe.
 #pragma once
 
 #include <string>
