@@ -64,7 +64,12 @@ check "daily export; --end moves the window; impossible dates refused"
 # train on, and it says so).
 strata history export --weeks 30 -o long.csv
 expect_fail_with 1 "too short" -- "$STRATA" popularity evaluate --history long.csv
-check "the export parses as a popularity history"
+# The engine reads the store's own history directly; a store this young
+# has nothing to learn from yet, and says so.
+expect_fail_with 1 "no dataset was read by week 52: nothing to train on" -- \
+  "$STRATA" --store "$STORE" popularity predict --from-store
+expect_fail_with 2 "give --history FILE or --from-store" -- "$STRATA" popularity evaluate
+check "the export parses as a popularity history; --from-store reads the store's own"
 
 start_server "$STORE"
 export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"

@@ -9,6 +9,7 @@
 
 #include "strata/base/status.h"
 #include "strata/objects/object_store.h"
+#include "strata/tiering/access_history.h"
 
 namespace strata::cli {
 
@@ -43,6 +44,12 @@ void AddIndexCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDatasetCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddRetentionCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+
+// The datasets' reads + queries per period of `days_per_period` days, the
+// last period ending with `last_day`, from the store's catalog (after writing
+// the counts still in memory).
+Result<tiering::AccessHistory> StoreAccessHistory(ObjectStore& store, int64_t last_day, int periods,
+                                                  int days_per_period);
 
 // Days since the Unix epoch (UTC) of "YYYY-MM-DD", and back.
 inline constexpr int64_t kMillisPerDay = 86'400'000;

@@ -70,16 +70,9 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
   const int64_t first_day = last_day - static_cast<int64_t>(periods) * days_per_period + 1;
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  // Counts still in memory belong in the export.
-  Status flushed = (*store)->access().Flush();
-  if (!flushed.ok()) return Fail(flushed);
-  auto datasets = (*store)->catalog().ListDatasets();
-  if (!datasets.ok()) return Fail(datasets.status());
-  auto counts = (*store)->catalog().ListDatasetAccess(first_day, last_day);
-  if (!counts.ok()) return Fail(counts.status());
-  const tiering::AccessHistory history =
-      tiering::RollUpAccess(*datasets, *counts, last_day, periods, days_per_period);
-  const std::string csv = tiering::FormatHistoryCsv(history);
+  auto history = StoreAccessHistory(**store, last_day, periods, days_per_period);
+  if (!history.ok()) return Fail(history.status());
+  const std::string csv = tiering::FormatHistoryCsv(*history);
   if (flags.output.empty()) {
     std::cout << csv;
   } else {
@@ -89,13 +82,23 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
     if (!out) return Fail(Status::IOError("write " + flags.output));
   }
   if (!options.quiet) {
-    std::cerr << "history: " << history.datasets() << " datasets, " << periods << (daily ? " days" : " weeks")
+    std::cerr << "history: " << history->datasets() << " datasets, " << periods << (daily ? " days" : " weeks")
               << " from " << FormatDay(first_day) << " to " << FormatDay(last_day) << "\n";
   }
   return kExitOk;
 }
 
 }  // namespace
+
+Result<tiering::AccessHistory> StoreAccessHistory(ObjectStore& store, int64_t last_day, int periods,
+                                                  int days_per_period) {
+  // Counts still in memory belong in the history.
+  RETURN_IF_ERROR(store.access().Flush());
+  ASSIGN_OR_RETURN(std::vector<DatasetRecord> datasets, store.catalog().ListDatasets());
+  const int64_t first_day = last_day - static_cast<int64_t>(periods) * days_per_period + 1;
+  ASSIGN_OR_RETURN(std::vector<DatasetAccess> counts, store.catalog().ListDatasetAccess(first_day, last_day));
+  return tiering::RollUpAccess(datasets, counts, last_day, periods, days_per_period);
+}
 
 Result<int64_t> ParseDay(const std::string& text) {
   int year = 0;

@@ -1,6 +1,6 @@
 // `strata popularity evaluate|simulate|predict`: the popularity engine on a
-// weekly access history (a CSV in the LHCb shape, or one exported by
-// `strata history export`). evaluate measures it out of time next to LRU;
+// weekly access history (a CSV in the LHCb shape, one exported by `strata
+// history export`, or with --from-store the store's own datasets). evaluate measures it out of time next to LRU;
 // simulate replays the history week by week against a tier policy and plots
 // it; predict advises a tier and replicas for every dataset.
 #include <cstdio>
@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "strata/base/clock.h"
 #include "strata/cli/cli.h"
 #include "strata/table/csv_table.h"
 #include "strata/tiering/evaluation.h"
@@ -22,6 +23,8 @@ namespace {
 // Defaults are the engine's own (tiering::PopularityOptions).
 struct PopularityFlags {
   std::string history;
+  bool from_store = false;  // the store's own datasets instead of a file
+  int store_weeks = 78;
   int horizon = tiering::PopularityOptions{}.horizon_weeks;
   int lookback = tiering::PopularityOptions{}.features.lookback_weeks;
   int windows = tiering::PopularityOptions{}.training_windows;
@@ -45,8 +48,15 @@ tiering::PopularityOptions ModelOptions(const PopularityFlags& flags) {
 }
 
 void AddModelFlags(CLI::App* command, PopularityFlags& flags) {
-  command->add_option("--history", flags.history, "Weekly access history CSV (Name, 1..N[, Label, Target])")
-      ->required();
+  auto* file = command->add_option("--history", flags.history,
+                                   "Weekly access history CSV (Name, 1..N[, Label, Target])");
+  auto* store = command->add_flag("--from-store", flags.from_store,
+                                  "Use the store's own datasets and their recorded weekly history")
+                    ->excludes(file);
+  command->add_option("--store-weeks", flags.store_weeks, "With --from-store: weeks of history, the last ending today")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 5200))
+      ->needs(store);
   command->add_option("--horizon", flags.horizon, "Weeks ahead a dataset counts as used")
       ->capture_default_str()
       ->check(CLI::Range(1, 520));
@@ -68,8 +78,18 @@ void AddModelFlags(CLI::App* command, PopularityFlags& flags) {
       ->check(CLI::PositiveNumber);
 }
 
+// The history a command works on: the file given, or the store's own.
+Result<tiering::AccessHistory> LoadHistory(const GlobalOptions& global, const PopularityFlags& flags) {
+  if (!flags.from_store) {
+    if (flags.history.empty()) return Status::InvalidArgument("give --history FILE or --from-store");
+    return tiering::ReadHistoryCsv(flags.history);
+  }
+  ASSIGN_OR_RETURN(auto store, OpenStore(global));
+  return StoreAccessHistory(*store, NowMillis() / kMillisPerDay, flags.store_weeks, 7);
+}
+
 int RunEvaluate(const GlobalOptions& global, const PopularityFlags& flags, int mistakes, int folds) {
-  auto history = tiering::ReadHistoryCsv(flags.history);
+  auto history = LoadHistory(global, flags);
   if (!history.ok()) return Fail(history.status());
   tiering::EvaluationOptions options;
   options.model = ModelOptions(flags);
@@ -109,7 +129,7 @@ nlohmann::json SimulationJson(const tiering::Simulation& simulation) {
 }
 
 int RunSimulate(const GlobalOptions& global, const PopularityFlags& flags, const SimulateFlags& simulate) {
-  auto history = tiering::ReadHistoryCsv(flags.history);
+  auto history = LoadHistory(global, flags);
   if (!history.ok()) return Fail(history.status());
   tiering::SimulationOptions options;
   options.model = ModelOptions(flags);
@@ -143,7 +163,7 @@ struct AdviceFlags {
 };
 
 int RunPredict(const GlobalOptions& global, const PopularityFlags& flags, const AdviceFlags& advice_flags) {
-  auto history = tiering::ReadHistoryCsv(flags.history);
+  auto history = LoadHistory(global, flags);
   if (!history.ok()) return Fail(history.status());
   tiering::AdviceOptions options;
   options.model = ModelOptions(flags);
