@@ -44,6 +44,9 @@ strata get sim/run2/b.txt - >/dev/null
 strata get sim/other/c.txt - >/dev/null
 strata query "SELECT COUNT(*) FROM sim/run2/particles.parquet WHERE ke > 1.0" >/dev/null
 strata query "SELECT MAX(ke) FROM sim/run2/particles.parquet" >/dev/null
+# Planning and indexing are the system's own work: not counted.
+strata query --explain "SELECT MAX(ke) FROM sim/run2/particles.parquet" >/dev/null
+strata index sim/run2/particles.parquet >/dev/null
 strata history export --weeks 4 -o week.csv
 [[ $(head -1 week.csv) == ",Name,1,2,3,4" ]] || fail "export header: $(head -1 week.csv)"
 [[ $(last_column week.csv run1) == 3 ]] || fail "run1 this week: $(cat week.csv)"

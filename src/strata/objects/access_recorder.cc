@@ -46,6 +46,7 @@ std::string AccessRecorder::DatasetOf(const std::string& bucket, const std::stri
 }
 
 void AccessRecorder::Record(const std::string& bucket, const std::string& key, AccessKind kind) {
+  if (kind == AccessKind::kInternal) return;
   bool flush_due = false;
   {
     std::lock_guard lock(mu_);

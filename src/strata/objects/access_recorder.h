@@ -21,7 +21,9 @@
 
 namespace strata {
 
-enum class AccessKind { kRead, kQuery };
+// Why an object is opened: a client's read, a query over a table, or the
+// system's own work (indexing, planning), which is not counted.
+enum class AccessKind { kRead, kQuery, kInternal };
 
 class AccessRecorder {
  public:

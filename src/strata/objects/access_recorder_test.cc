@@ -37,6 +37,7 @@ TEST_F(AccessRecorderTest, CountsGoToTheLongestPrefixPerDay) {
   recorder.Record("sim", "run1/a", AccessKind::kQuery);
   recorder.Record("sim", "run1/raw/b", AccessKind::kRead);
   recorder.Record("other", "x", AccessKind::kRead);
+  recorder.Record("sim", "run1/a", AccessKind::kInternal);  // indexing, planning: not counted
   now_ms_ += 86'400'000;
   recorder.Record("sim", "run1/a", AccessKind::kRead);
   // Nothing reaches the catalog before a flush.

@@ -75,8 +75,10 @@ Status QueryEngine::Run(std::string_view sql, const QueryOptions& options, Resul
                                    statement.from.json_path + "' after S3Object applies to JSON input only");
   }
   // An S3 Select request names exactly one object, never a prefix.
-  Result<std::vector<TableFile>> opened = s3_select ? OpenTableObject(*store_, options.s3_object_target)
-                                                    : OpenTables(*store_, statement.from.target);
+  // An --explain plans without scanning: no access of the data.
+  const AccessKind access = options.explain ? AccessKind::kInternal : AccessKind::kQuery;
+  Result<std::vector<TableFile>> opened = s3_select ? OpenTableObject(*store_, options.s3_object_target, access)
+                                                    : OpenTables(*store_, statement.from.target, access);
   if (!opened.ok()) {
     return opened.status().WithContext("query at " + FormatPosition(sql, statement.from.position));
   }

@@ -28,11 +28,11 @@ Status ObjectSource::ReadAt(uint64_t offset, uint64_t length, std::string* out) 
 
 namespace {
 
-Status OpenOne(ObjectStore& store, const ObjectRecord& record, TableFile* file) {
+Status OpenOne(ObjectStore& store, const ObjectRecord& record, AccessKind access, TableFile* file) {
   const std::string name = record.bucket + "/" + record.key;
   file->bucket = record.bucket;
   file->key = record.key;
-  ASSIGN_OR_RETURN(file->reader, store.OpenObject(record.bucket, record.key, AccessKind::kQuery));
+  ASSIGN_OR_RETURN(file->reader, store.OpenObject(record.bucket, record.key, access));
   const ObjectRecord& opened = file->reader->record();
   uint32_t unit_size = store.config().unit_size;
   const bool own_blob = opened.parts.empty() && opened.blob_offset == 0;
@@ -89,7 +89,7 @@ std::string DescribeSchema(const std::vector<table::ScanColumn>& columns) {
 
 }  // namespace
 
-Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string& target) {
+Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string& target, AccessKind access) {
   const size_t slash = target.find('/');
   const std::string bucket = target.substr(0, slash);
   const std::string key = slash == std::string::npos ? "" : target.substr(slash + 1);
@@ -123,7 +123,7 @@ Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string&
   if (records.empty()) return Status::NotFound("no table at '" + target + "' (no object, and no .parquet objects under it)");
   std::vector<TableFile> files(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    RETURN_IF_ERROR(OpenOne(store, records[i], &files[i]));
+    RETURN_IF_ERROR(OpenOne(store, records[i], access, &files[i]));
     if (i > 0 && !SameSchema(files[0].columns, files[i].columns)) {
       return Status::InvalidArgument(bucket + "/" + files[i].key + ": its columns (" + DescribeSchema(files[i].columns) +
                                      ") differ from " + bucket + "/" + files[0].key + "'s (" +
@@ -133,14 +133,14 @@ Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string&
   return files;
 }
 
-Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target) {
+Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target, AccessKind access) {
   const size_t slash = target.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == target.size()) {
     return Status::InvalidArgument("an S3 Select target is bucket/key, got '" + target + "'");
   }
   ASSIGN_OR_RETURN(ObjectRecord record, store.Head(target.substr(0, slash), target.substr(slash + 1)));
   std::vector<TableFile> files(1);
-  RETURN_IF_ERROR(OpenOne(store, record, &files[0]));
+  RETURN_IF_ERROR(OpenOne(store, record, access, &files[0]));
   return files;
 }
 

@@ -52,12 +52,15 @@ struct TableFile {
 // Opens the table(s) FROM names: "bucket/key" or "bucket/prefix/" (also a
 // prefix without the slash when no object has that exact key). NotFound
 // when nothing is there; InvalidArgument naming the object for a file that
-// is not Parquet or whose schema differs from the first one's.
-Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string& target);
+// is not Parquet or whose schema differs from the first one's. `access` is
+// what each file's dataset counts (kInternal: nothing).
+Result<std::vector<TableFile>> OpenTables(ObjectStore& store, const std::string& target,
+                                          AccessKind access = AccessKind::kQuery);
 
 // Opens exactly the object "bucket/key" as a table (S3 Select's S3Object):
 // NotFound when there is no such object, whatever lies under it as a prefix.
-Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target);
+Result<std::vector<TableFile>> OpenTableObject(ObjectStore& store, const std::string& target,
+                                               AccessKind access = AccessKind::kQuery);
 
 // Where the column chunks of one row group lie in the file (blob offsets),
 // for a scan or an index build: one ChunkLocation per column of

@@ -8,7 +8,8 @@ namespace strata::query {
 
 Result<IndexReport> IndexTables(ObjectStore& store, const std::string& target) {
   const auto start = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(std::vector<TableFile> files, OpenTables(store, target));
+  // Indexing is the system's own work, not an access of the datasets.
+  ASSIGN_OR_RETURN(std::vector<TableFile> files, OpenTables(store, target, AccessKind::kInternal));
   IndexReport report;
   for (TableFile& file : files) {
     const std::string name = file.bucket + "/" + file.key;
