@@ -1,8 +1,9 @@
 // `strata popularity evaluate|simulate|predict`: the popularity engine on a
 // weekly access history (a CSV in the LHCb shape, one exported by `strata
-// history export`, or with --from-store the store's own datasets). evaluate measures it out of time next to LRU;
-// simulate replays the history week by week against a tier policy and plots
-// it; predict advises a tier and replicas for every dataset.
+// history export`, or with --from-store the store's own datasets). evaluate
+// measures it out of time next to LRU; simulate replays the history week by
+// week against a tier policy and plots it; predict advises a tier and
+// replicas for every dataset.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -70,7 +71,9 @@ void AddModelFlags(CLI::App* command, PopularityFlags& flags) {
       ->capture_default_str()
       ->check(CLI::Range(1, 52));
   command->add_option("--trees", flags.trees, "Boosting rounds")->capture_default_str()->check(CLI::Range(1, 5000));
-  command->add_option("--threads", flags.threads, "Training threads (0: every core)")->capture_default_str();
+  command->add_option("--threads", flags.threads, "Training threads (0: every core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   command->add_flag("--no-groups", flags.no_groups, "Leave out the name-group features");
   command->add_option("--wrong-move-cost", flags.wrong_move_cost,
                       "Risk matrix: a dataset wrongly moved off the fast tier costs this many idle fast ones")
