@@ -90,6 +90,8 @@ Try it (in another shell, while the server runs):
     --input-serialization '{"Parquet": {}}' --output-serialization '{"JSON": {}}' /dev/stdout
 With the server stopped, the same tables answer \`$strata --store $store query "SELECT ..."\` (docs/api.md).
 The credentials live in $store/strata.toml ([[users]]); see docs/api.md for what the S3 API covers.
+The popularity engine on the real LHCb access histories, next to LRU (docs/popularity.md):
+  $strata popularity evaluate --history ../shared/data/lhcb-popularity/weekly-accesses-78w.csv --horizon 26
 EOF
 
 if [ -t 0 ]; then
