@@ -6,6 +6,8 @@
 
 namespace strata {
 
+inline constexpr int64_t kMillisPerDay = 86'400'000;
+
 int64_t NowMillis();
 // "2026-11-21T17:27:00.000Z", as S3 formats timestamps.
 std::string FormatIso8601(int64_t millis);

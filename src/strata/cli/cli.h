@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "strata/base/clock.h"
 #include "strata/base/status.h"
 #include "strata/objects/object_store.h"
 #include "strata/tiering/access_history.h"
@@ -52,7 +53,6 @@ Result<tiering::AccessHistory> StoreAccessHistory(ObjectStore& store, int64_t la
                                                   int days_per_period);
 
 // Days since the Unix epoch (UTC) of "YYYY-MM-DD", and back.
-inline constexpr int64_t kMillisPerDay = 86'400'000;
 Result<int64_t> ParseDay(const std::string& text);
 std::string FormatDay(int64_t day);
 

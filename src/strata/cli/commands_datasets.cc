@@ -3,12 +3,12 @@
 // rolls those counts up into weeks (or days) as a CSV in the shape of the
 // LHCb popularity data, which `strata popularity evaluate` reads.
 #include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "strata/base/clock.h"
+#include "strata/base/file_io.h"
 #include "strata/cli/cli.h"
 #include "strata/tiering/history_rollup.h"
 
@@ -76,10 +76,8 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
   if (flags.output.empty()) {
     std::cout << csv;
   } else {
-    std::ofstream out(flags.output, std::ios::binary | std::ios::trunc);
-    out << csv;
-    out.close();
-    if (!out) return Fail(Status::IOError("write " + flags.output));
+    Status written = WriteFileAtomically(*PosixFileSystem::Default(), flags.output, csv);
+    if (!written.ok()) return Fail(written);
   }
   if (!options.quiet) {
     std::cerr << "history: " << history->datasets() << " datasets, " << periods << (daily ? " days" : " weeks")

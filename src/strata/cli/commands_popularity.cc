@@ -5,12 +5,12 @@
 // week against a tier policy and plots it; predict advises a tier and
 // replicas for every dataset.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "strata/base/clock.h"
+#include "strata/base/file_io.h"
 #include "strata/cli/cli.h"
 #include "strata/table/csv_table.h"
 #include "strata/tiering/evaluation.h"
@@ -143,10 +143,9 @@ int RunSimulate(const GlobalOptions& global, const PopularityFlags& flags, const
   auto simulation = tiering::Simulate(*history, options);
   if (!simulation.ok()) return Fail(simulation.status());
   if (!simulate.plot.empty()) {
-    std::ofstream out(simulate.plot, std::ios::binary | std::ios::trunc);
-    out << tiering::RenderSvg(tiering::SimulationChart(*simulation));
-    out.close();
-    if (!out) return Fail(Status::IOError("write plot " + simulate.plot));
+    Status written = WriteFileAtomically(*PosixFileSystem::Default(), simulate.plot,
+                                         tiering::RenderSvg(tiering::SimulationChart(*simulation)));
+    if (!written.ok()) return Fail(written.WithContext("plot"));
   }
   if (global.json) {
     std::cout << SimulationJson(*simulation).dump(2) << "\n";

@@ -6,10 +6,6 @@
 
 namespace strata {
 
-namespace {
-constexpr int64_t kMillisPerDay = 86'400'000;
-}  // namespace
-
 AccessRecorder::AccessRecorder(Catalog* catalog, std::chrono::seconds flush_interval,
                                std::function<int64_t()> now_ms)
     : catalog_(catalog),

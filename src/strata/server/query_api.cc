@@ -42,15 +42,19 @@ class ResponseSink : public parquet::ByteSink {
   HeaderList headers_;
 };
 
-void SendJsonError(S3Request& request, const ServerConfig& server, int status, const std::string& code,
-                   const std::string& message) {
-  nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"request_id", request.request_id}}}};
+void SendJson(S3Request& request, const ServerConfig& server, int status, const nlohmann::json& body) {
   const std::string text = body.dump() + "\n";
   HeaderList headers = BaseHeaders(request, server);
   headers.emplace_back("content-type", "application/json");
   HttpExchange& exchange = *request.exchange;
   if (!exchange.SendHeaders(status, headers, text.size()).ok()) return;
   if (exchange.SendBody(text).ok()) (void)exchange.Finish();
+}
+
+void SendJsonError(S3Request& request, const ServerConfig& server, int status, const std::string& code,
+                   const std::string& message) {
+  SendJson(request, server, status,
+           {{"error", {{"code", code}, {"message", message}, {"request_id", request.request_id}}}});
 }
 
 void SendJsonError(S3Request& request, const ServerConfig& server, const http::S3Error& error) {
@@ -181,12 +185,7 @@ void S3Gateway::RetentionApi(S3Request& request) {
   if (!report.ok()) return SendStatusError(request, server, report.status());
   nlohmann::json body = tiering::RetentionJson(*report);
   body["rules"] = config_.retention.size();
-  const std::string text = body.dump(2) + "\n";
-  HeaderList headers = BaseHeaders(request, server);
-  headers.emplace_back("content-type", "application/json");
-  HttpExchange& exchange = *request.exchange;
-  if (!exchange.SendHeaders(200, headers, text.size()).ok()) return;
-  if (exchange.SendBody(text).ok()) (void)exchange.Finish();
+  SendJson(request, server, 200, body);
 }
 
 }  // namespace strata::server

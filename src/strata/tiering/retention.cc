@@ -9,8 +9,6 @@
 namespace strata::tiering {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86'400'000;
-
 struct Prefix {
   std::string bucket;
   std::string key_prefix;
