@@ -118,14 +118,19 @@ Status ConfigReader::Read(const toml::table& root, StoreConfig* config) {
       RETURN_IF_ERROR(ReadUsers(key, node, &config->users));
     } else if (key.str() == "retention") {
       RETURN_IF_ERROR(ReadRetention(key, node, &config->retention));
+    } else if (key.str() == "tiers") {
+      RETURN_IF_ERROR(ReadTiers(key, node, &config->tiers));
+    } else if (key.str() == "policies") {
+      RETURN_IF_ERROR(ReadPolicies(key, node, &config->policies));
     } else if (node.is_table()) {
       return Error(key.source(), "unknown table [" + std::string(key.str()) + "]");
     } else {
       return Error(key.source(), "unknown key '" + std::string(key.str()) +
-                                     "' (settings belong in [store], [layout], [server], [[users]] or [[retention]])");
+                                     "' (settings belong in [store], [layout], [server], [[users]], [[retention]], "
+                                     "[[tiers]] or [[policies]])");
     }
   }
-  return Status::OK();
+  return CheckTierNames(config);
 }
 
 Status ConfigReader::ReadStore(const toml::key& table_key, const toml::node& node, StoreConfig* config) {
@@ -186,6 +191,11 @@ Status ConfigReader::ReadLayout(const toml::key& table_key, const toml::node& no
   for (const auto& [key, value] : *table) {
     std::string_view name = key.str();
     CodeSpec* target = nullptr;
+    if (name == "write_tier") {
+      ASSIGN_OR_RETURN(config->write_tier, ReadString(key, value, "layout"));
+      write_tier_at_ = key.source();
+      continue;
+    }
     if (name == "level1") {
       target = &config->level1;
     } else if (name == "level2") {
@@ -272,6 +282,9 @@ std::string RenderConfig(const StoreConfig& config) {
   out += "# Erasure codes \"k+m\" (k >= 1, k+m <= 32): level 1 across nodes, level 2 across a node's drives.\n";
   out += "level1 = " + QuoteTomlString(config.level1.ToString()) + "\n";
   out += "level2 = " + QuoteTomlString(config.level2.ToString()) + "\n";
+  out += "# New objects are written to this tier (default: the first of [[tiers]]).\n";
+  out += (config.write_tier.empty() ? "# write_tier = \"hot\"" : "write_tier = " + QuoteTomlString(config.write_tier)) +
+         "\n";
 
   const ServerConfig& server = config.server;
   out += "\n[server]\n";
@@ -331,6 +344,41 @@ std::string RenderConfig(const StoreConfig& config) {
     out += "prefix = " + QuoteTomlString(rule.prefix) + "\n";
     out += "expire_after_days = " + std::to_string(rule.expire_after_days) + "\n";
     out += "warn_days = " + std::to_string(rule.warn_days) + "\n";
+  }
+
+  out += "\n# Tiers: pools of drives of one media class, each with its own codes (default:\n";
+  out += "# [layout]). Without [[tiers]] a store has one tier, \"default\".\n";
+  for (const TierConfig& tier : config.tiers) {
+    out += "[[tiers]]\n";
+    out += "name = " + QuoteTomlString(tier.name) + "\n";
+    if (!tier.media.empty()) out += "media = " + QuoteTomlString(tier.media) + "\n";
+    out += "level1 = " + QuoteTomlString(tier.level1.ToString()) + "\n";
+    out += "level2 = " + QuoteTomlString(tier.level2.ToString()) + "\n";
+  }
+
+  out += "\n# Placement policies: datasets meeting every condition of a rule belong on its\n";
+  out += "# tier; the first matching rule applies (strata plan shows, strata apply moves).\n";
+  if (config.policies.empty()) {
+    out += "# [[policies]]\n";
+    out += "# name = \"cold-after-30-days\"\n";
+    out += "# min_idle_days = 30       # also: prefix, min_age_days, max_idle_days, min_size, max_size,\n";
+    out += "#                          # popularity_below, popularity_at_least\n";
+    out += "# tier = \"capacity\"\n";
+  }
+  for (const PolicyRule& rule : config.policies) {
+    out += "[[policies]]\n";
+    out += "name = " + QuoteTomlString(rule.name) + "\n";
+    if (!rule.prefix.empty()) out += "prefix = " + QuoteTomlString(rule.prefix) + "\n";
+    if (rule.min_age_days) out += "min_age_days = " + std::to_string(rule.min_age_days) + "\n";
+    if (rule.min_idle_days) out += "min_idle_days = " + std::to_string(rule.min_idle_days) + "\n";
+    if (rule.max_idle_days) out += "max_idle_days = " + std::to_string(rule.max_idle_days) + "\n";
+    if (rule.min_size) out += "min_size = " + QuoteTomlString(RenderByteSize(rule.min_size)) + "\n";
+    if (rule.max_size) out += "max_size = " + QuoteTomlString(RenderByteSize(rule.max_size)) + "\n";
+    if (rule.popularity_below >= 0) out += "popularity_below = " + RenderDouble(rule.popularity_below) + "\n";
+    if (rule.popularity_at_least >= 0) {
+      out += "popularity_at_least = " + RenderDouble(rule.popularity_at_least) + "\n";
+    }
+    out += "tier = " + QuoteTomlString(rule.tier) + "\n";
   }
   return out;
 }

@@ -64,6 +64,34 @@ struct RetentionRule {
   bool operator==(const RetentionRule&) const = default;
 };
 
+// A tier ([[tiers]] in strata.toml): a named pool of drives of one media
+// class with its own erasure codes. Drives join a tier when they are made
+// (strata init, strata drive add --tier); the catalog keeps which is which.
+struct TierConfig {
+  std::string name;   // 1-32 of a-z 0-9 _ -; unique
+  std::string media;  // what the drives are, for people: "nvme", "hdd", "dir" (0-32 printable)
+  CodeSpec level1{1, 0};  // default: [layout] level1
+  CodeSpec level2{4, 2};  // default: [layout] level2
+  bool operator==(const TierConfig&) const = default;
+};
+
+// A placement policy ([[policies]] in strata.toml): datasets that meet every
+// condition given belong on `tier`. The first matching rule, in file order,
+// applies; a dataset no rule matches stays where it is.
+struct PolicyRule {
+  std::string name;    // shown as the reason in plans; unique
+  std::string prefix;  // the dataset's "bucket/prefix" starts with this ("" = any)
+  uint32_t min_age_days = 0;                // last write at least this long ago
+  uint32_t min_idle_days = 0;               // no read or query for at least this long
+  uint32_t max_idle_days = 0;               // read or queried within this long (0 = no limit)
+  uint64_t min_size = 0;                    // the dataset's bytes
+  uint64_t max_size = 0;                    // 0 = no limit
+  double popularity_below = -1;             // predicted P(used) below this (< 0: not a condition)
+  double popularity_at_least = -1;          // predicted P(used) at least this (< 0: not a condition)
+  std::string tier;                         // must name a tier
+  bool operator==(const PolicyRule&) const = default;
+};
+
 struct StoreConfig {
   uint32_t unit_size = 1u << 20;               // erasure unit, a power of two
   CodeSpec level1{1, 0};                       // across nodes
@@ -76,7 +104,16 @@ struct StoreConfig {
   ServerConfig server;
   std::vector<UserConfig> users;
   std::vector<RetentionRule> retention;
+  // Empty: one tier, "default", with level1 and level2 above.
+  std::vector<TierConfig> tiers;
+  std::string write_tier;  // where new objects go ([layout] write_tier; "" = the first tier)
+  std::vector<PolicyRule> policies;
 };
+
+// The tiers a store has: config.tiers, or the one implicit "default" tier.
+std::vector<TierConfig> EffectiveTiers(const StoreConfig& config);
+// The tier new objects are written to.
+std::string WriteTier(const StoreConfig& config);
 
 Result<StoreConfig> ParseConfig(std::string_view text, std::string_view file_name);
 Result<StoreConfig> LoadConfig(const std::string& path);

@@ -1,9 +1,10 @@
 // Internal to base: ConfigReader, shared by config.cc ([store], [layout]),
-// config_server.cc ([server], [[users]]) and config_policies.cc
-// ([[retention]]). Not part of the API; use config.h.
+// config_server.cc ([server], [[users]]), config_policies.cc ([[retention]],
+// [[policies]]) and config_tiers.cc ([[tiers]]). Not part of the API; use config.h.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,14 @@ class ConfigReader {
 
   // config_policies.cc
   Status ReadRetention(const toml::key& array_key, const toml::node& node, std::vector<RetentionRule>* rules);
+  Status ReadPolicies(const toml::key& array_key, const toml::node& node, std::vector<PolicyRule>* rules);
+  Result<double> ReadProbability(const toml::key& key, const toml::node& value, std::string_view table);
+
+  // config_tiers.cc
+  Status ReadTiers(const toml::key& array_key, const toml::node& node, std::vector<TierConfig>* tiers);
+  // After every table is read: fills the tiers' codes left to [layout], and
+  // checks that write_tier and each policy name a tier.
+  Status CheckTierNames(StoreConfig* config) const;
 
   // Both (config.cc)
   Result<std::string> ReadString(const toml::key& key, const toml::node& value, std::string_view table);
@@ -48,6 +57,10 @@ class ConfigReader {
   Status Error(const toml::source_region& where, const std::string& message) const;
 
   std::string_view file_name_;
+  // Where tier names were used, for CheckTierNames's messages.
+  std::optional<toml::source_region> write_tier_at_;
+  std::vector<toml::source_region> policy_tier_at_;  // one per policy
+  std::vector<std::pair<bool, bool>> tier_codes_given_;  // (level1, level2) per tier
 };
 
 }  // namespace strata::config_internal

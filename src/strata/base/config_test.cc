@@ -127,7 +127,7 @@ TEST(ParseConfigTest, UnknownKeyNamesItsLine) {
   EXPECT_EQ(ErrorOf("\n\n[stor]\nunit_size = \"1MiB\"\n"), "strata.toml line 3: unknown table [stor]");
   EXPECT_EQ(ErrorOf("unit_size = \"1MiB\"\n"),
             "strata.toml line 1: unknown key 'unit_size' (settings belong in [store], [layout], [server], "
-            "[[users]] or [[retention]])");
+            "[[users]], [[retention]], [[tiers]] or [[policies]])");
   EXPECT_EQ(ErrorOf("[store]\n\n[store.extra]\nx = 1\n"), "strata.toml line 3: unknown key 'extra' in [store]");
 }
 

@@ -149,6 +149,24 @@ class Catalog {
   // Every row with first_day <= day <= last_day, by dataset then day.
   virtual Result<std::vector<DatasetAccess>> ListDatasetAccess(int64_t first_day, int64_t last_day) = 0;
 
+  // Stages a dataset on `tier` until `until_ms` (0: until unstaged), or
+  // unstages it when `tier` is empty. NotFound for an unknown name.
+  virtual Status SetDatasetStaging(const std::string& name, const std::string& tier, int64_t until_ms) = 0;
+
+  // Gives drives and blobs recorded before tiers existed (tier "") to `tier`.
+  virtual Status AdoptUntiered(const std::string& tier) = 0;
+  // Tier moves. In one transaction, for each record of `moved` (a current
+  // version with its bytes copied to new blobs: blob_id, blob_offset and the
+  // parts' blob ids changed, everything else as read): if its key still has
+  // that version, points it at the new blobs, commits them and releases the
+  // old ones as an overwrite does. Records whose key has changed since are
+  // skipped; new blobs nothing refers to afterwards go to kDeleting. Returns
+  // the records moved.
+  virtual Result<std::vector<ObjectRecord>> RelocateObjects(const std::vector<ObjectRecord>& moved) = 0;
+  // Per tier of the blobs that hold them (an object's first blob), the
+  // objects under `prefix` of `bucket`: count, bytes, last write.
+  virtual Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix) = 0;
+
   virtual Result<CatalogStats> Stats() = 0;
 };
 

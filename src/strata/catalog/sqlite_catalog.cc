@@ -163,7 +163,7 @@ Status SqliteCatalog::PutDrive(const DriveRecord& drive) {
   {
     ASSIGN_OR_RETURN(SqliteStatement upsert,
                      db_->Prepare("INSERT OR REPLACE INTO drives (" STRATA_DRIVE_COLUMNS
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
     upsert.Bind(1, drive.drive_id)
         .Bind(2, drive.node_id)
         .Bind(3, drive.name)
@@ -172,7 +172,8 @@ Status SqliteCatalog::PutDrive(const DriveRecord& drive) {
         .Bind(6, drive.last_error)
         .Bind(7, drive.capacity_bytes)
         .Bind(8, drive.available_bytes)
-        .Bind(9, drive.updated_ms != 0 ? drive.updated_ms : NowMillis());
+        .Bind(9, drive.updated_ms != 0 ? drive.updated_ms : NowMillis())
+        .Bind(10, drive.tier);
     RETURN_IF_ERROR(upsert.Run());
   }
   return txn.Commit();
@@ -223,7 +224,7 @@ Status SqliteCatalog::InsertPendingBlob(const BlobRecord& blob) {
   {
     ASSIGN_OR_RETURN(SqliteStatement insert,
                      db_->Prepare("INSERT INTO blobs (" STRATA_BLOB_COLUMNS
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11)"
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12)"
                                   " ON CONFLICT (blob_id) DO NOTHING"));
     insert.Bind(1, blob.blob_id)
         .Bind(2, BlobKindWord(blob.kind))
@@ -235,7 +236,8 @@ Status SqliteCatalog::InsertPendingBlob(const BlobRecord& blob) {
         .Bind(8, blob.layout.level2.k)
         .Bind(9, blob.layout.level2.m)
         .Bind(10, placement)
-        .Bind(11, blob.created_ms != 0 ? blob.created_ms : NowMillis());
+        .Bind(11, blob.created_ms != 0 ? blob.created_ms : NowMillis())
+        .Bind(12, blob.tier);
     RETURN_IF_ERROR(insert.Run());
     if (db_->Changes() == 0) return Status::AlreadyExists("blob " + blob.blob_id + " already exists");
   }

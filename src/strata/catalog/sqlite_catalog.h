@@ -85,6 +85,11 @@ class SqliteCatalog final : public Catalog {
   Status AddDatasetAccess(const std::vector<DatasetAccess>& counts) override;
   Result<std::vector<DatasetAccess>> ListDatasetAccess(int64_t first_day, int64_t last_day) override;
 
+  Status SetDatasetStaging(const std::string& name, const std::string& tier, int64_t until_ms) override;
+  Status AdoptUntiered(const std::string& tier) override;
+  Result<std::vector<ObjectRecord>> RelocateObjects(const std::vector<ObjectRecord>& moved) override;
+  Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix) override;
+
   Result<CatalogStats> Stats() override;
 
  private:

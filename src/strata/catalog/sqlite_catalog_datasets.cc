@@ -2,6 +2,7 @@
 // access counts.
 #include "strata/base/clock.h"
 #include "strata/catalog/sqlite_catalog.h"
+#include "strata/catalog/sqlite_records.h"
 
 namespace strata {
 
@@ -21,11 +22,13 @@ Status SqliteCatalog::PutDataset(const DatasetRecord& dataset) {
   }
   {
     ASSIGN_OR_RETURN(SqliteStatement insert,
-                     db_->Prepare("INSERT INTO datasets (name, bucket, prefix, created_ms) VALUES (?1, ?2, ?3, ?4)"));
+                     db_->Prepare("INSERT INTO datasets (" STRATA_DATASET_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     insert.Bind(1, dataset.name)
         .Bind(2, dataset.bucket)
         .Bind(3, dataset.prefix)
-        .Bind(4, dataset.created_ms != 0 ? dataset.created_ms : NowMillis());
+        .Bind(4, dataset.created_ms != 0 ? dataset.created_ms : NowMillis())
+        .Bind(5, dataset.staged_tier)
+        .Bind(6, dataset.staged_until_ms);
     RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();
@@ -46,12 +49,13 @@ Result<std::vector<DatasetRecord>> SqliteCatalog::ListDatasets() {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginRead());
   ASSIGN_OR_RETURN(SqliteStatement query,
-                   db_->Prepare("SELECT name, bucket, prefix, created_ms FROM datasets ORDER BY name"));
+                   db_->Prepare("SELECT " STRATA_DATASET_COLUMNS " FROM datasets ORDER BY name"));
   std::vector<DatasetRecord> datasets;
   while (true) {
     ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
-    datasets.push_back(DatasetRecord{query.Text(0), query.Text(1), query.Text(2), query.Int(3)});
+    datasets.push_back(DatasetRecord{query.Text(0), query.Text(1), query.Text(2), query.Int(3), query.Text(4),
+                                     query.Int(5)});
   }
   return datasets;
 }

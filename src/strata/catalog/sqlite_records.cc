@@ -226,6 +226,7 @@ Result<BlobRecord> ReadBlobRow(const SqliteStatement& row) {
   ASSIGN_OR_RETURN(blob.placement, DecodePlacement(blob.blob_id, row.Text(9)));
   blob.live_bytes = row.Uint(10);
   blob.created_ms = row.Int(11);
+  blob.tier = row.Text(12);
   return blob;
 }
 
@@ -244,6 +245,7 @@ Result<DriveRecord> ReadDriveRow(const SqliteStatement& row) {
   drive.capacity_bytes = row.Uint(6);
   drive.available_bytes = row.Uint(7);
   drive.updated_ms = row.Int(8);
+  drive.tier = row.Text(9);
   return drive;
 }
 

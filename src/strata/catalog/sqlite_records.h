@@ -29,9 +29,10 @@
 #define STRATA_UPLOAD_PART_COLUMNS "upload_id, part_number, blob_id, size, etag, checksums, modified_ms"
 #define STRATA_BLOB_COLUMNS                                                                   \
   "blob_id, kind, state, size, unit_size, level1_k, level1_m, level2_k, level2_m, placement," \
-  " live_bytes, created_ms"
+  " live_bytes, created_ms, tier"
 #define STRATA_DRIVE_COLUMNS \
-  "drive_id, node_id, name, path, state, last_error, capacity_bytes, available_bytes, updated_ms"
+  "drive_id, node_id, name, path, state, last_error, capacity_bytes, available_bytes, updated_ms, tier"
+#define STRATA_DATASET_COLUMNS "name, bucket, prefix, created_ms, staged_tier, staged_until_ms"
 
 namespace strata {
 

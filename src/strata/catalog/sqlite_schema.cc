@@ -214,6 +214,23 @@ CREATE TABLE dataset_access (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: tiers and staging.
+//
+// drives.tier and blobs.tier name the tier (strata.toml [[tiers]]) whose pool
+// a drive belongs to and whose drives hold a blob; '' in stores made before
+// tiers stands for the store's first tier. A tier move writes a new blob in
+// the target tier and points the object at it in one transaction, so an
+// object's tier is its blob's.
+//
+// datasets.staged_tier is '' unless the dataset is staged (strata stage):
+// kept on that tier until staged_until_ms (0: until unstaged).
+const char kSchemaV5[] = R"sql(
+ALTER TABLE drives ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE blobs ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE datasets ADD COLUMN staged_tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE datasets ADD COLUMN staged_until_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Append new migrations; never edit one that has shipped.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
@@ -221,6 +238,7 @@ const std::vector<Migration>& Migrations() {
       {2, "bucket owners, object checksums, multipart uploads", kSchemaV2},
       {3, "object and upload system headers", kSchemaV3},
       {4, "datasets and their daily access history", kSchemaV4},
+      {5, "tiers of drives and blobs, dataset staging", kSchemaV5},
   };
   return migrations;
 }

@@ -50,6 +50,9 @@ struct BlobRecord {
   Placement placement;
   uint64_t live_bytes = 0;  // for packs: bytes still referenced by objects
   int64_t created_ms = 0;
+  // The tier whose drives hold the blocks. Stores made before tiers have ""
+  // until opened, when the store's first tier adopts them (AdoptUntiered).
+  std::string tier;
 };
 
 // What a finished writer knows of its pending blob: the final size (a
@@ -147,6 +150,7 @@ struct DriveRecord {
   uint64_t capacity_bytes = 0;
   uint64_t available_bytes = 0;
   int64_t updated_ms = 0;
+  std::string tier;  // the pool it belongs to ("" before AdoptUntiered, as for blobs)
 };
 
 // A block that must be rebuilt: missing or corrupt at (level1, level2) of a
@@ -159,6 +163,14 @@ struct RepairRecord {
   int level2_position = 0;
   std::string reason;
   int64_t recorded_ms = 0;
+};
+
+// Objects of one tier under a prefix (Catalog::TierUsageUnder).
+struct TierUsage {
+  std::string tier;
+  uint64_t objects = 0;
+  uint64_t bytes = 0;
+  int64_t last_modified_ms = 0;
 };
 
 struct ListOptions {
@@ -208,6 +220,10 @@ struct DatasetRecord {
   std::string bucket;
   std::string prefix;
   int64_t created_ms = 0;
+  // Staged for an analysis campaign (strata stage): kept on staged_tier
+  // until staged_until_ms (0: until unstaged), whatever the policies say.
+  std::string staged_tier;
+  int64_t staged_until_ms = 0;
   bool operator==(const DatasetRecord&) const = default;
 };
 

@@ -45,12 +45,7 @@ void AddIndexCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddPopularityCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDatasetCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddRetentionCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
-
-// The datasets' reads + queries per period of `days_per_period` days, the
-// last period ending with `last_day`, from the store's catalog (after writing
-// the counts still in memory).
-Result<tiering::AccessHistory> StoreAccessHistory(ObjectStore& store, int64_t last_day, int periods,
-                                                  int days_per_period);
+void AddTierCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Days since the Unix epoch (UTC) of "YYYY-MM-DD", and back.
 Result<int64_t> ParseDay(const std::string& text);

@@ -11,6 +11,7 @@
 #include "strata/base/file_io.h"
 #include "strata/cli/cli.h"
 #include "strata/tiering/history_rollup.h"
+#include "strata/tiering/store_history.h"
 
 namespace strata::cli {
 namespace {
@@ -70,7 +71,7 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
   const int64_t first_day = last_day - static_cast<int64_t>(periods) * days_per_period + 1;
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  auto history = StoreAccessHistory(**store, last_day, periods, days_per_period);
+  auto history = tiering::StoreAccessHistory(**store, last_day, periods, days_per_period);
   if (!history.ok()) return Fail(history.status());
   const std::string csv = tiering::FormatHistoryCsv(*history);
   if (flags.output.empty()) {
@@ -87,16 +88,6 @@ int RunHistoryExport(const GlobalOptions& options, const ExportFlags& flags) {
 }
 
 }  // namespace
-
-Result<tiering::AccessHistory> StoreAccessHistory(ObjectStore& store, int64_t last_day, int periods,
-                                                  int days_per_period) {
-  // Counts still in memory belong in the history.
-  RETURN_IF_ERROR(store.access().Flush());
-  ASSIGN_OR_RETURN(std::vector<DatasetRecord> datasets, store.catalog().ListDatasets());
-  const int64_t first_day = last_day - static_cast<int64_t>(periods) * days_per_period + 1;
-  ASSIGN_OR_RETURN(std::vector<DatasetAccess> counts, store.catalog().ListDatasetAccess(first_day, last_day));
-  return tiering::RollUpAccess(datasets, counts, last_day, periods, days_per_period);
-}
 
 Result<int64_t> ParseDay(const std::string& text) {
   int year = 0;

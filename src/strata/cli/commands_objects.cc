@@ -364,6 +364,7 @@ int RunStat(const GlobalOptions& options, const std::string& target) {
                    {"unit_size", blob->layout.unit_size},
                    {"level1", blob->layout.level1.ToString()},
                    {"level2", blob->layout.level2.ToString()},
+                   {"tier", blob->tier},
                    {"placement", placement}};
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -375,6 +376,7 @@ int RunStat(const GlobalOptions& options, const std::string& target) {
             << "modified     " << FormatIso8601(record->modified_ms) << "\n"
             << "version      " << record->version_id << "\n";
   for (const auto& [k, v] : record->user_metadata) std::cout << "meta         " << k << "=" << v << "\n";
+  std::cout << "tier         " << blob->tier << "\n";
   std::cout << "stored in    " << (blob->kind == BlobKind::kPack ? "pack " : "blob ") << blob->blob_id;
   if (blob->kind == BlobKind::kPack) std::cout << " at offset " << record->blob_offset;
   std::cout << ", code " << blob->layout.level2.ToString() << ", unit " << FormatByteSize(blob->layout.unit_size)

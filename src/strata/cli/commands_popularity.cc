@@ -13,6 +13,7 @@
 #include "strata/base/file_io.h"
 #include "strata/cli/cli.h"
 #include "strata/table/csv_table.h"
+#include "strata/tiering/store_history.h"
 #include "strata/tiering/evaluation.h"
 #include "strata/tiering/placement_advice.h"
 #include "strata/tiering/simulation.h"
@@ -88,7 +89,7 @@ Result<tiering::AccessHistory> LoadHistory(const GlobalOptions& global, const Po
     return tiering::ReadHistoryCsv(flags.history);
   }
   ASSIGN_OR_RETURN(auto store, OpenStore(global));
-  return StoreAccessHistory(*store, NowMillis() / kMillisPerDay, flags.store_weeks, 7);
+  return tiering::StoreAccessHistory(*store, NowMillis() / kMillisPerDay, flags.store_weeks, 7);
 }
 
 int RunEvaluate(const GlobalOptions& global, const PopularityFlags& flags, int mistakes, int folds) {

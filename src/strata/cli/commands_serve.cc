@@ -38,13 +38,11 @@ Status PrepareStore(const GlobalOptions& options) {
   const std::string config_path = JoinPath(options.store, kConfigFile);
   ASSIGN_OR_RETURN(bool exists, fs.Exists(config_path));
   if (!exists) {
-    InitOptions init;
-    init.drives_per_node = init.config.level2.width();
+    InitOptions init = EmbeddedDefault();
     init.config.users.push_back(NewUserConfig("admin"));
     RETURN_IF_ERROR(ObjectStore::Init(options.store, init));
     if (!options.quiet) {
-      std::cout << "created store " << options.store << " (" << init.drives_per_node << " drives, code "
-                << init.config.level2.ToString() << ")\n";
+      std::cout << "created store " << options.store << " (tiers hot 2+1 and capacity 4+2 on 9 drives)\n";
     }
     return Status::OK();
   }

@@ -12,9 +12,38 @@ namespace {
 
 using nlohmann::json;
 
+// "--tier hot:2+1" or "hot:2+1:4" (drives per node): a tier with the level-2
+// code `code` and the level-1 code `level1`.
+Status AddTierOption(const std::string& text, const CodeSpec& level1, InitOptions* init) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) {
+    return Status::InvalidArgument("--tier '" + text + "' must be NAME:K+M or NAME:K+M:DRIVES, like hot:2+1");
+  }
+  TierConfig tier;
+  tier.name = text.substr(0, colon);
+  tier.media = "dir";
+  tier.level1 = level1;
+  std::string rest = text.substr(colon + 1);
+  const size_t drives_at = rest.find(':');
+  ASSIGN_OR_RETURN(tier.level2, ParseCodeSpec(rest.substr(0, drives_at)));
+  if (drives_at != std::string::npos) {
+    const std::string count = rest.substr(drives_at + 1);
+    int drives = 0;
+    for (char c : count) drives = (c >= '0' && c <= '9' && drives < 1000) ? drives * 10 + (c - '0') : -1;
+    if (count.empty() || drives <= 0) {
+      return Status::InvalidArgument("--tier '" + text + "': the drive count must be a whole number from 1");
+    }
+    init->tier_drives[tier.name] = drives;
+  }
+  init->config.tiers.push_back(std::move(tier));
+  // The same checks strata.toml gets (names, duplicates).
+  return ParseConfig(RenderConfig(init->config), "--tier").status();
+}
+
 int RunInit(const GlobalOptions& options, int drives, const std::vector<std::string>& drive_paths, int nodes,
-            const std::string& code, const std::string& node_code, const std::string& unit_size) {
-  InitOptions init;
+            const std::string& code, const std::string& node_code, const std::string& unit_size,
+            const std::vector<std::string>& tiers, bool single_tier) {
+  InitOptions init = single_tier || !tiers.empty() ? InitOptions{} : EmbeddedDefault();
   auto level2 = ParseCodeSpec(code);
   if (!level2.ok()) return Fail(level2.status());
   auto level1 = ParseCodeSpec(node_code);
@@ -30,13 +59,29 @@ int RunInit(const GlobalOptions& options, int drives, const std::vector<std::str
   init.nodes = nodes;
   init.drive_paths = drive_paths;
   init.drives_per_node = drive_paths.empty() ? (drives > 0 ? drives : level2->width()) : 0;
+  for (const std::string& tier : tiers) {
+    Status added = AddTierOption(tier, *level1, &init);
+    if (!added.ok()) return Fail(added);
+  }
+  for (TierConfig& tier : init.config.tiers) {
+    if (tiers.empty()) tier.level1 = *level1;  // the embedded default, over --nodes
+  }
   Status st = ObjectStore::Init(options.store, init);
   if (!st.ok()) return Fail(st);
   if (!options.quiet) {
-    std::cout << "initialised store " << options.store << ": " << nodes << " node(s), "
-              << (drive_paths.empty() ? init.drives_per_node : static_cast<int>(drive_paths.size()))
-              << " drive(s) each, code " << (level1->width() > 1 ? level1->ToString() + " over " : "")
-              << level2->ToString() << ", unit " << FormatByteSize(*unit) << "\n";
+    std::cout << "initialised store " << options.store << ": " << nodes << " node(s)";
+    if (init.config.tiers.empty()) {
+      std::cout << ", " << (drive_paths.empty() ? init.drives_per_node : static_cast<int>(drive_paths.size()))
+                << " drive(s) each, code " << (level1->width() > 1 ? level1->ToString() + " over " : "")
+                << level2->ToString();
+    }
+    for (const TierConfig& tier : init.config.tiers) {
+      auto count = init.tier_drives.find(tier.name);
+      std::cout << "; tier " << tier.name << ": "
+                << (count != init.tier_drives.end() ? count->second : tier.level2.width()) << " drive(s) each, code "
+                << (tier.level1.width() > 1 ? tier.level1.ToString() + " over " : "") << tier.level2.ToString();
+    }
+    std::cout << ", unit " << FormatByteSize(*unit) << "\n";
   }
   return kExitOk;
 }
@@ -45,7 +90,8 @@ json DriveJson(const DriveRecord& d) {
   return json{{"name", d.name},          {"id", d.drive_id},
               {"node_id", d.node_id},    {"path", d.path},
               {"state", std::string(DriveStateName(d.state))}, {"error", d.last_error},
-              {"capacity_bytes", d.capacity_bytes}, {"available_bytes", d.available_bytes}};
+              {"capacity_bytes", d.capacity_bytes}, {"available_bytes", d.available_bytes},
+              {"tier", d.tier}};
 }
 
 int RunStatus(const GlobalOptions& options) {
@@ -75,6 +121,11 @@ int RunStatus(const GlobalOptions& options) {
     out["health"] = health;
     out["code"] = {{"level1", config.level1.ToString()}, {"level2", config.level2.ToString()}};
     out["unit_size"] = config.unit_size;
+    out["tiers"] = json::array();
+    for (const TierConfig& tier : EffectiveTiers(config)) {
+      out["tiers"].push_back({{"name", tier.name}, {"media", tier.media}, {"level1", tier.level1.ToString()},
+                              {"level2", tier.level2.ToString()}, {"writes", tier.name == (*store)->write_tier()}});
+    }
     out["drives"] = json::array();
     for (const DriveRecord& d : *drives) out["drives"].push_back(DriveJson(d));
     out["drives_down"] = down;
@@ -95,19 +146,26 @@ int RunStatus(const GlobalOptions& options) {
     std::cout << " (" << down << " drive(s) down, " << repairs->size() << " block(s) of "
               << blobs_needing_repair.size() << " blob(s) need repair; run 'strata repair')";
   }
-  std::cout << "\ncode    " << (config.level1.width() > 1 ? config.level1.ToString() + " over " : "")
-            << config.level2.ToString() << ", unit " << FormatByteSize(config.unit_size) << "\n"
+  std::cout << "\ntiers   ";
+  bool first = true;
+  for (const TierConfig& tier : EffectiveTiers(config)) {
+    std::cout << (first ? "" : ", ") << tier.name << " " << (tier.level1.width() > 1 ? tier.level1.ToString() + " over " : "")
+              << tier.level2.ToString() << (tier.name == (*store)->write_tier() ? " (new objects)" : "");
+    first = false;
+  }
+  std::cout << "; unit " << FormatByteSize(config.unit_size) << "\n"
             << "objects " << stats->objects << " in " << stats->buckets << " bucket(s), "
             << FormatByteSize(stats->object_bytes) << "; " << stats->packs << " pack(s), "
             << FormatByteSize(stats->pack_live_bytes) << " live of " << FormatByteSize(stats->pack_bytes) << "\n\n";
-  std::printf("%-6s %-5s %-6s %12s %12s  %s\n", "DRIVE", "NODE", "STATE", "CAPACITY", "AVAILABLE", "PATH");
+  std::printf("%-6s %-5s %-7s %-10s %12s %12s  %s\n", "DRIVE", "NODE", "STATE", "TIER", "CAPACITY", "AVAILABLE",
+              "PATH");
   for (const DriveRecord& d : *drives) {
     std::string node_name = d.node_id.substr(0, 4);
     for (const NodeRecord& n : *nodes) {
       if (n.node_id == d.node_id) node_name = n.name;
     }
-    std::printf("%-6s %-5s %-6s %12s %12s  %s%s\n", d.name.c_str(), node_name.c_str(),
-                std::string(DriveStateName(d.state)).c_str(), FormatByteSize(d.capacity_bytes).c_str(),
+    std::printf("%-6s %-5s %-7s %-10s %12s %12s  %s%s\n", d.name.c_str(), node_name.c_str(),
+                std::string(DriveStateName(d.state)).c_str(), d.tier.c_str(), FormatByteSize(d.capacity_bytes).c_str(),
                 FormatByteSize(d.available_bytes).c_str(), d.path.c_str(),
                 d.last_error.empty() ? "" : ("  (" + d.last_error + ")").c_str());
   }
@@ -187,11 +245,18 @@ int RunScrub(const GlobalOptions& options, bool repair) {
   return report->blocks_damaged ? kExitDamaged : kExitOk;
 }
 
-int RunDriveAdd(const GlobalOptions& options, const std::string& path, const std::string& node) {
+int RunDriveAdd(const GlobalOptions& options, const std::string& path, const std::string& node, std::string tier) {
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
+  const std::vector<TierConfig> tiers = EffectiveTiers((*store)->config());
+  if (tier.empty() && tiers.size() > 1) {
+    std::string names;
+    for (const TierConfig& t : tiers) names += (names.empty() ? "" : ", ") + t.name;
+    return Fail(Status::InvalidArgument("the store has tiers " + names + ": name the new drive's with --tier"));
+  }
+  if (tier.empty()) tier = tiers.front().name;
   ProgressBar bar("rebalance", 0, false, options.quiet);
-  auto report = (*store)->maintenance().AddDrive(path, node, [&](uint64_t done, uint64_t total) {
+  auto report = (*store)->maintenance().AddDrive(path, node, tier, [&](uint64_t done, uint64_t total) {
     bar.SetTotal(total);
     bar.Update(done);
   });
@@ -256,8 +321,18 @@ void AddStoreCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   init->add_option("--nodes", *nodes, "In-process storage nodes")->capture_default_str();
   init->add_option("--node-code", *node_code, "Erasure code across nodes, k+m")->capture_default_str();
   init->add_option("--unit-size", *unit, "Erasure unit, a power of two")->capture_default_str();
-  init->callback([&, drives, drive_paths, nodes, code, node_code, unit] {
-    exit_code = RunInit(options, *drives, *drive_paths, *nodes, *code, *node_code, *unit);
+  auto tiers = std::make_shared<std::vector<std::string>>();
+  init->add_option("--tier", *tiers,
+                   "A tier NAME:K+M[:DRIVES per node] (repeat; the first takes new objects). Default without "
+                   "--tier, --code, --drives or --drive: hot:2+1 and capacity:4+2");
+  init->callback([&, init, drives, drive_paths, nodes, code, node_code, unit, tiers] {
+    const bool single_tier = init->count("--code") + init->count("--drives") + init->count("--drive") > 0;
+    if (single_tier && !tiers->empty()) {
+      exit_code = Fail(Status::InvalidArgument("--tier gives each tier its code and drives; it does not mix with "
+                                               "--code, --drives or --drive"));
+      return;
+    }
+    exit_code = RunInit(options, *drives, *drive_paths, *nodes, *code, *node_code, *unit, *tiers, single_tier);
   });
 
   app.add_subcommand("status", "Drives, capacity, health and pending repairs")->callback([&] {
@@ -281,7 +356,11 @@ void AddStoreCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto add_node = std::make_shared<std::string>();
   add->add_option("path", *add_path, "Directory (missing or empty)")->required();
   add->add_option("--node", *add_node, "Node to add it to (default: the first)");
-  add->callback([&, add_path, add_node] { exit_code = RunDriveAdd(options, *add_path, *add_node); });
+  auto add_tier = std::make_shared<std::string>();
+  add->add_option("--tier", *add_tier, "Tier it joins (required when the store has several)");
+  add->callback([&, add_path, add_node, add_tier] {
+    exit_code = RunDriveAdd(options, *add_path, *add_node, *add_tier);
+  });
   auto* remove = drive->add_subcommand("remove", "Rebuild a drive's blocks elsewhere and retire it");
   auto remove_name = std::make_shared<std::string>();
   remove->add_option("name", *remove_name, "Drive name, e.g. d3")->required();

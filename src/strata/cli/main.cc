@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddIndexCommand(app, options, exit_code);
   AddDatasetCommands(app, options, exit_code);
   AddRetentionCommand(app, options, exit_code);
+  AddTierCommands(app, options, exit_code);
   AddPopularityCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);

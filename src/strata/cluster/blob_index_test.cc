@@ -93,7 +93,7 @@ class BlobIndexTest : public ::testing::Test {
     }
     blob_.blob_id = NewRandomId();
     blob_.layout = Layout{kUnit, CodeSpec{2, 1}, CodeSpec{2, 1}};
-    ASSERT_OK_AND_ASSIGN(blob_.placement, cluster_->Place(blob_.blob_id, blob_.layout));
+    ASSERT_OK_AND_ASSIGN(blob_.placement, cluster_->Place(blob_.blob_id, blob_.layout, ""));
     ASSERT_OK_AND_ASSIGN(auto blob_writer, cluster_->WriteBlob(blob_));
     ASSERT_OK(blob_writer->Write(AsBytes(sink.data)));
     ASSERT_OK_AND_ASSIGN(blob_.placement, blob_writer->Finish());

@@ -365,7 +365,7 @@ void Cluster::SetDrives(const std::vector<DriveRecord>& drives) {
   }
 }
 
-Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layout) const {
+Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layout, const std::string& tier) const {
   std::vector<PlacementNode> candidates;
   {
     std::lock_guard lock(mu_);
@@ -373,7 +373,7 @@ Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layou
       PlacementNode candidate;
       candidate.node_id = node.record.node_id;
       for (const DriveRecord& drive : node.drives) {
-        if (drive.state == DriveState::kRemoved) continue;
+        if (drive.state == DriveState::kRemoved || drive.tier != tier) continue;
         auto it = drive_view_.find(drive.drive_id);
         // A drive without room for a few units of this blob is treated as down.
         const bool usable = it != drive_view_.end() && it->second.up &&
@@ -383,7 +383,9 @@ Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layou
       candidates.push_back(std::move(candidate));
     }
   }
-  return PlaceBlob(blob_id, layout, candidates);
+  auto placed = PlaceBlob(blob_id, layout, candidates);
+  if (!placed.ok()) return placed.status().WithContext("tier " + tier);
+  return placed;
 }
 
 FragmentRef Cluster::Fragment(const BlobRecord& blob, int position) {

@@ -52,9 +52,10 @@ class Cluster {
  public:
   explicit Cluster(std::vector<ClusterNode> nodes);
 
-  // Chooses nodes and drives for a new blob: drives that are up and have room
-  // come first; full or down drives only fill positions nothing else can.
-  Result<Placement> Place(const std::string& blob_id, const Layout& layout) const;
+  // Chooses nodes and drives of `tier` for a new blob: drives that are up and
+  // have room come first; full or down drives only fill positions nothing
+  // else can.
+  Result<Placement> Place(const std::string& blob_id, const Layout& layout, const std::string& tier) const;
 
   // Starts writing `blob` (pending in the catalog) at blob.placement.
   Result<std::unique_ptr<BlobWriter>> WriteBlob(const BlobRecord& blob);

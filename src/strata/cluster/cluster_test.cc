@@ -58,7 +58,7 @@ class ClusterTest : public ::testing::Test {
     BlobRecord blob;
     blob.blob_id = NewRandomId();
     blob.layout = layout_;
-    ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, layout_));
+    ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, layout_, ""));
     ASSIGN_OR_RETURN(auto writer, cluster_->WriteBlob(blob));
     std::uniform_int_distribution<size_t> chunk(1, 3 * kUnit);
     for (size_t at = 0; at < data.size();) {
@@ -258,7 +258,7 @@ TEST_F(ThreeNodeClusterTest, AbortedWritesLeaveNothing) {
   BlobRecord blob;
   blob.blob_id = NewRandomId();
   blob.layout = layout_;
-  ASSERT_OK_AND_ASSIGN(blob.placement, cluster_->Place(blob.blob_id, layout_));
+  ASSERT_OK_AND_ASSIGN(blob.placement, cluster_->Place(blob.blob_id, layout_, ""));
   {
     ASSERT_OK_AND_ASSIGN(auto writer, cluster_->WriteBlob(blob));
     ASSERT_OK(writer->Write(AsBytes(data)));
@@ -377,7 +377,7 @@ TEST(ClusterPlaceTest, TheCatalogsDriveStatesCountBeforeAnyHealthCheck) {
   Cluster cluster({node});
   const Layout layout{kUnit, CodeSpec{1, 0}, CodeSpec{4, 2}};
   for (int i = 0; i < 100; ++i) {
-    auto placed = cluster.Place(NewRandomId(), layout);
+    auto placed = cluster.Place(NewRandomId(), layout, "");
     ASSERT_TRUE(placed.ok()) << placed.status().ToString();
     const auto& ids = placed->nodes[0].drive_ids;
     EXPECT_EQ(std::count(ids.begin(), ids.end(), "drive-1"), 0) << "a removed drive was placed";

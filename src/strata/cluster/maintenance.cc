@@ -27,8 +27,9 @@ uint64_t StoredUnits(const FragmentRef& ref, int level2_position) {
 
 }  // namespace
 
-Maintenance::Maintenance(Catalog* catalog, Cluster* cluster, std::string root, Layout layout)
-    : catalog_(catalog), cluster_(cluster), root_(std::move(root)), layout_(layout) {}
+Maintenance::Maintenance(Catalog* catalog, Cluster* cluster, std::string root,
+                         std::map<std::string, Layout> tier_layouts)
+    : catalog_(catalog), cluster_(cluster), root_(std::move(root)), tier_layouts_(std::move(tier_layouts)) {}
 
 std::string Maintenance::DrivePath(const DriveRecord& drive) const { return JoinPath(root_, drive.path); }
 
@@ -215,13 +216,13 @@ Status Maintenance::RepairBlob(const BlobRecord& blob, const std::vector<RepairR
       continue;
     }
     std::string why;
-    // Spare drives: up on this node and not used by this fragment.
+    // Spare drives: up on this node, of the blob's tier, and not used by this fragment.
     std::vector<std::string> spares;
     std::set<std::string> used(node_placement.drive_ids.begin(), node_placement.drive_ids.end());
     for (const ClusterNode& n : cluster_->nodes()) {
       if (n.record.node_id != node_placement.node_id) continue;
       for (const DriveRecord& d : n.drives) {
-        if (d.state == DriveState::kUp && !used.count(d.drive_id)) spares.push_back(d.drive_id);
+        if (d.state == DriveState::kUp && d.tier == blob.tier && !used.count(d.drive_id)) spares.push_back(d.drive_id);
       }
     }
     spares = RankByRendezvous(blob.blob_id, spares);
@@ -283,7 +284,12 @@ Status Maintenance::RepairBlob(const BlobRecord& blob, const std::vector<RepairR
 }
 
 Result<DriveChangeReport> Maintenance::AddDrive(const std::string& path, const std::string& node_name,
-                                                const ProgressFn& progress) {
+                                                const std::string& tier, const ProgressFn& progress) {
+  if (!tier_layouts_.count(tier)) {
+    std::string names;
+    for (const auto& [name, layout] : tier_layouts_) names += (names.empty() ? "" : ", ") + name;
+    return Status::NotFound("no tier named '" + tier + "' (tiers: " + names + ")");
+  }
   ASSIGN_OR_RETURN(auto nodes, catalog_->ListNodes());
   const NodeRecord* target = nullptr;
   for (const NodeRecord& n : nodes) {
@@ -304,6 +310,7 @@ Result<DriveChangeReport> Maintenance::AddDrive(const std::string& path, const s
   drive.node_id = target->node_id;
   drive.name = "d" + std::to_string(drives.size() + 1);
   drive.path = path;
+  drive.tier = tier;
   drive.updated_ms = NowMillis();
   RETURN_IF_ERROR(node->AttachDrive(drive.drive_id, DrivePath(drive), NodeClient::AttachMode::kFormat));
   RETURN_IF_ERROR(catalog_->PutDrive(drive));
@@ -315,12 +322,13 @@ Result<DriveChangeReport> Maintenance::AddDrive(const std::string& path, const s
   std::vector<std::string> up_drives;
   ASSIGN_OR_RETURN(drives, catalog_->ListDrives());
   for (const DriveRecord& d : drives) {
-    if (d.node_id == target->node_id && d.state == DriveState::kUp) up_drives.push_back(d.drive_id);
+    if (d.node_id == target->node_id && d.state == DriveState::kUp && d.tier == tier) up_drives.push_back(d.drive_id);
   }
   ASSIGN_OR_RETURN(auto blobs, catalog_->ListBlobs(BlobState::kCommitted));
   uint64_t done = 0;
   for (const BlobRecord& blob : blobs) {
     if (progress) progress(++done, blobs.size());
+    if (blob.tier != tier) continue;
     for (int p1 = 0; p1 < static_cast<int>(blob.placement.nodes.size()); ++p1) {
       const NodePlacement& np = blob.placement.nodes[p1];
       if (np.node_id != target->node_id) continue;
@@ -361,19 +369,24 @@ Result<DriveChangeReport> Maintenance::RemoveDrive(const std::string& drive_name
   if (it == drives.end()) return Status::NotFound("no drive named '" + drive_name + "'");
   DriveRecord drive = *it;
 
-  // Every blob on the node must still find a drive for each of its positions.
+  // Every blob on the node must still find a drive of its tier for each of its positions.
   int remaining = 0;
   for (const DriveRecord& d : drives) {
-    if (d.node_id == drive.node_id && d.state != DriveState::kRemoved && d.drive_id != drive.drive_id) ++remaining;
+    if (d.node_id == drive.node_id && d.state != DriveState::kRemoved && d.drive_id != drive.drive_id &&
+        d.tier == drive.tier) {
+      ++remaining;
+    }
   }
   ASSIGN_OR_RETURN(auto blobs, catalog_->ListBlobs(BlobState::kCommitted));
-  int needed = layout_.level2.width();  // what new blobs need
+  auto tier_layout = tier_layouts_.find(drive.tier);
+  int needed = tier_layout == tier_layouts_.end() ? 0 : tier_layout->second.level2.width();  // what new blobs need
   for (const BlobRecord& blob : blobs) {
     if (PlacementUsesDrive(blob, drive.drive_id)) needed = std::max(needed, blob.layout.level2.width());
   }
   if (remaining < needed) {
     return Status::FailedPrecondition("cannot remove drive " + drive.name + ": " + std::to_string(remaining) +
-                                      " drives would remain on its node, and its blocks need " +
+                                      " drives of tier " + drive.tier +
+                                      " would remain on its node, and its blocks need " +
                                       std::to_string(needed) + " (too few drives for the code)");
   }
   RETURN_IF_ERROR(RecordRepairsOnDrive(drive.drive_id, "drive " + drive.name + " removed"));

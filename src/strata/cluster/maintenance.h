@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,17 +42,19 @@ struct DriveChangeReport {
 
 class Maintenance {
  public:
-  // `root` resolves relative drive paths; `layout` is the layout new blobs
-  // get, which every node must keep enough drives for.
-  Maintenance(Catalog* catalog, Cluster* cluster, std::string root, Layout layout);
+  // `root` resolves relative drive paths; `tier_layouts` gives, per tier, the
+  // layout its new blobs get, which every node must keep enough drives of
+  // that tier for.
+  Maintenance(Catalog* catalog, Cluster* cluster, std::string root, std::map<std::string, Layout> tier_layouts);
 
   // Asks every node for drive health and records it in the catalog.
   Status SyncDriveStates();
   Result<ScrubReport> Scrub(const ProgressFn& progress);
   Result<RepairReport> Repair(const ProgressFn& progress);
-  // Formats `path` as a new drive of `node_name` (default: the first node)
-  // and moves to it the blocks that rendezvous placement now puts there.
-  Result<DriveChangeReport> AddDrive(const std::string& path, const std::string& node_name,
+  // Formats `path` as a new drive of `tier` on `node_name` (default: the
+  // first node) and moves to it the blocks of that tier that rendezvous
+  // placement now puts there. NotFound for a tier the store does not have.
+  Result<DriveChangeReport> AddDrive(const std::string& path, const std::string& node_name, const std::string& tier,
                                      const ProgressFn& progress);
   // Rebuilds the drive's blocks on the node's other drives, then retires it.
   // Refused when too few drives would remain for the code.
@@ -67,7 +70,7 @@ class Maintenance {
   Catalog* catalog_;
   Cluster* cluster_;
   std::string root_;
-  Layout layout_;
+  std::map<std::string, Layout> tier_layouts_;
 };
 
 }  // namespace strata

@@ -2,6 +2,7 @@
 // new full packs, the catalog is switched pack by pack, and the old packs are
 // then deleted. A crash at any point leaves every object readable: until an
 // old pack's switch commits, its objects still point into it.
+#include <algorithm>
 #include <map>
 
 #include "strata/objects/object_store.h"
@@ -22,6 +23,9 @@ Result<CompactReport> ObjectStore::CompactPacks() {
     }
   }
   if (small.size() >= 2) candidates.insert(candidates.end(), small.begin(), small.end());
+  // Packs are merged within their tier only: compaction never moves data between tiers.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const BlobRecord& a, const BlobRecord& b) { return a.tier < b.tier; });
 
   CompactReport report;
   std::unique_ptr<BlobWriter> writer;
@@ -52,9 +56,11 @@ Result<CompactReport> ObjectStore::CompactPacks() {
     if (objects.empty()) continue;  // unreferenced packs are already being deleted
     uint64_t live = 0;
     for (const ObjectRecord& o : objects) live += o.size;
-    if (writer && target_bytes + live > config_.pack_target_size) RETURN_IF_ERROR(seal());
+    if (writer && (target_bytes + live > config_.pack_target_size || target.tier != pack.tier)) {
+      RETURN_IF_ERROR(seal());
+    }
     if (!writer) {
-      ASSIGN_OR_RETURN(target, BeginBlob(BlobKind::kPack, 0));
+      ASSIGN_OR_RETURN(target, BeginBlob(BlobKind::kPack, 0, pack.tier));
       ASSIGN_OR_RETURN(writer, cluster_->WriteBlob(target));
       target_bytes = 0;
     }

@@ -53,25 +53,52 @@ std::vector<std::string> BlobIdsOf(const ObjectRecord& record) {
 
 // ---------------------------------------------------------------- lifecycle
 
+InitOptions EmbeddedDefault() {
+  InitOptions init;
+  init.config.tiers = {TierConfig{"hot", "dir", CodeSpec{1, 0}, CodeSpec{2, 1}},
+                       TierConfig{"capacity", "dir", CodeSpec{1, 0}, CodeSpec{4, 2}}};
+  init.config.write_tier = "hot";
+  return init;
+}
+
 Status ObjectStore::Init(const std::string& root, const InitOptions& options) {
   FileSystem* fs = PosixFileSystem::Default();
   const StoreConfig& config = options.config;
   ASSIGN_OR_RETURN(bool exists, fs->Exists(JoinPath(root, kConfigFile)));
   if (exists) return Status::AlreadyExists("a store already exists at " + root);
-  if (options.nodes < config.level1.width()) {
-    return Status::InvalidArgument("too few nodes for the code: level 1 " + config.level1.ToString() + " needs " +
-                                   std::to_string(config.level1.width()) + " nodes, " +
-                                   std::to_string(options.nodes) + " given");
-  }
-  const int drives_per_node =
-      options.drive_paths.empty() ? options.drives_per_node : static_cast<int>(options.drive_paths.size());
   if (!options.drive_paths.empty() && options.nodes != 1) {
     return Status::InvalidArgument("explicit drive paths are for a single node");
   }
-  if (drives_per_node < config.level2.width()) {
-    return Status::InvalidArgument("too few drives for the code: " + config.level2.ToString() + " needs " +
-                                   std::to_string(config.level2.width()) + " drives per node, " +
-                                   std::to_string(drives_per_node) + " given");
+  if (!options.drive_paths.empty() && !config.tiers.empty()) {
+    return Status::InvalidArgument("explicit drive paths are for a store of one tier");
+  }
+  // Drives per node of each tier, checked against the tier's codes.
+  const std::vector<TierConfig> tiers = EffectiveTiers(config);
+  std::vector<int> tier_drives;
+  for (const TierConfig& tier : tiers) {
+    const std::string which = config.tiers.empty() ? "" : " in tier " + tier.name;
+    if (options.nodes < tier.level1.width()) {
+      return Status::InvalidArgument("too few nodes for the code" + which + ": level 1 " + tier.level1.ToString() +
+                                     " needs " + std::to_string(tier.level1.width()) + " nodes, " +
+                                     std::to_string(options.nodes) + " given");
+    }
+    int count = tier.level2.width();
+    if (config.tiers.empty()) {
+      count = options.drive_paths.empty() ? options.drives_per_node : static_cast<int>(options.drive_paths.size());
+    } else if (auto it = options.tier_drives.find(tier.name); it != options.tier_drives.end()) {
+      count = it->second;
+    }
+    if (count < tier.level2.width()) {
+      return Status::InvalidArgument("too few drives for the code" + which + ": " + tier.level2.ToString() +
+                                     " needs " + std::to_string(tier.level2.width()) + " drives per node, " +
+                                     std::to_string(count) + " given");
+    }
+    tier_drives.push_back(count);
+  }
+  for (const auto& [name, count] : options.tier_drives) {
+    if (std::none_of(tiers.begin(), tiers.end(), [&](const TierConfig& t) { return t.name == name; })) {
+      return Status::InvalidArgument("drives were given for tier '" + name + "', which is not a tier of the store");
+    }
   }
 
   // Plan every drive first, and refuse before creating anything.
@@ -84,30 +111,33 @@ Status ObjectStore::Init(const std::string& root, const InitOptions& options) {
   int drive_number = 0;
   for (int n = 0; n < options.nodes; ++n) {
     NodeRecord node{NewRandomId(), "n" + std::to_string(n + 1), "local"};
-    for (int d = 0; d < drives_per_node; ++d) {
-      PlannedDrive drive;
-      drive.record.drive_id = NewRandomId();
-      drive.record.node_id = node.node_id;
-      drive.record.name = "d" + std::to_string(++drive_number);
-      if (!options.drive_paths.empty()) {
-        drive.record.path = options.drive_paths[d];
-      } else if (options.nodes == 1) {
-        drive.record.path = "drives/" + drive.record.name;
-      } else {
-        drive.record.path = "drives/" + node.name + "/" + drive.record.name;
-      }
-      drive.full_path = JoinPath(root, drive.record.path);
-      ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(drive.full_path));
-      if (is_dir) {
-        ASSIGN_OR_RETURN(auto entries, fs->ListDir(drive.full_path));
-        if (!entries.empty()) {
-          return Status::AlreadyExists("drive directory " + drive.full_path + " is not empty; refusing to use it");
+    for (size_t t = 0; t < tiers.size(); ++t) {
+      for (int d = 0; d < tier_drives[t]; ++d) {
+        PlannedDrive drive;
+        drive.record.drive_id = NewRandomId();
+        drive.record.node_id = node.node_id;
+        drive.record.tier = tiers[t].name;
+        drive.record.name = "d" + std::to_string(++drive_number);
+        if (!options.drive_paths.empty()) {
+          drive.record.path = options.drive_paths[d];
+        } else if (options.nodes == 1) {
+          drive.record.path = "drives/" + drive.record.name;
+        } else {
+          drive.record.path = "drives/" + node.name + "/" + drive.record.name;
         }
-      } else {
-        ASSIGN_OR_RETURN(bool taken, fs->Exists(drive.full_path));
-        if (taken) return Status::AlreadyExists(drive.full_path + " exists and is not a directory");
+        drive.full_path = JoinPath(root, drive.record.path);
+        ASSIGN_OR_RETURN(bool is_dir, fs->IsDirectory(drive.full_path));
+        if (is_dir) {
+          ASSIGN_OR_RETURN(auto entries, fs->ListDir(drive.full_path));
+          if (!entries.empty()) {
+            return Status::AlreadyExists("drive directory " + drive.full_path + " is not empty; refusing to use it");
+          }
+        } else {
+          ASSIGN_OR_RETURN(bool taken, fs->Exists(drive.full_path));
+          if (taken) return Status::AlreadyExists(drive.full_path + " exists and is not a directory");
+        }
+        planned.push_back(std::move(drive));
       }
-      planned.push_back(std::move(drive));
     }
     nodes.push_back(node);
   }
@@ -163,6 +193,7 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root, 
   ASSIGN_OR_RETURN(auto cluster_id, store->catalog_->GetMeta("cluster_id"));
   if (!cluster_id) return Status::Corruption("catalog of " + root + " has no cluster id");
 
+  RETURN_IF_ERROR(store->LoadTiers());
   ASSIGN_OR_RETURN(auto nodes, store->catalog_->ListNodes());
   ASSIGN_OR_RETURN(auto drives, store->catalog_->ListDrives());
   std::vector<ClusterNode> cluster_nodes;
@@ -179,9 +210,8 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root, 
     cluster_nodes.push_back(std::move(cn));
   }
   store->cluster_ = std::make_unique<Cluster>(std::move(cluster_nodes));
-  store->maintenance_ = std::make_unique<Maintenance>(
-      store->catalog_.get(), store->cluster_.get(), root,
-      Layout{store->config_.unit_size, store->config_.level1, store->config_.level2});
+  store->maintenance_ =
+      std::make_unique<Maintenance>(store->catalog_.get(), store->cluster_.get(), root, store->tier_layouts_);
   RETURN_IF_ERROR(store->maintenance_->SyncDriveStates());
   RETURN_IF_ERROR(store->Recover());
   return store;
@@ -192,6 +222,31 @@ ObjectStore::~ObjectStore() {
   // Counts that cannot be written now are lost; the objects are not.
   if (access_) (void)access_->Flush();
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+Status ObjectStore::LoadTiers() {
+  const std::vector<TierConfig> tiers = EffectiveTiers(config_);
+  for (const TierConfig& tier : tiers) tier_layouts_[tier.name] = Layout{config_.unit_size, tier.level1, tier.level2};
+  write_tier_ = WriteTier(config_);
+  // Drives and blobs of a store made before tiers belong to its first tier.
+  ASSIGN_OR_RETURN(auto adopted, catalog_->GetMeta("tiers_adopted"));
+  if (!adopted) {
+    RETURN_IF_ERROR(catalog_->AdoptUntiered(tiers.front().name));
+    RETURN_IF_ERROR(catalog_->SetMeta("tiers_adopted", "1"));
+  }
+  ASSIGN_OR_RETURN(auto drives, catalog_->ListDrives());
+  for (const DriveRecord& drive : drives) {
+    if (drive.state == DriveState::kRemoved || tier_layouts_.count(drive.tier)) continue;
+    return Status::FailedPrecondition("drive " + drive.name + " is in tier '" + drive.tier + "', which " +
+                                      JoinPath(root_, kConfigFile) + " does not name; add a [[tiers]] entry for it");
+  }
+  return Status::OK();
+}
+
+Result<Layout> ObjectStore::TierLayout(const std::string& tier) const {
+  auto it = tier_layouts_.find(tier);
+  if (it == tier_layouts_.end()) return Status::NotFound("no tier named '" + tier + "'");
+  return it->second;
 }
 
 Status ObjectStore::Recover() {
@@ -304,15 +359,16 @@ Status ObjectStore::ValidateKey(const std::string& bucket, const std::string& ke
 
 // ---------------------------------------------------------------- writes
 
-Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint) {
+Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier) {
   BlobRecord blob;
   blob.blob_id = NewRandomId();
   blob.kind = kind;
   blob.state = BlobState::kPending;
   blob.size = size_hint;
-  blob.layout = Layout{config_.unit_size, config_.level1, config_.level2};
+  blob.tier = tier.empty() ? write_tier_ : tier;
+  ASSIGN_OR_RETURN(blob.layout, TierLayout(blob.tier));
   blob.created_ms = NowMillis();
-  ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, blob.layout));
+  ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, blob.layout, blob.tier));
   RETURN_IF_ERROR(catalog_->InsertPendingBlob(blob));
   return blob;
 }
@@ -494,7 +550,7 @@ Status ObjectStore::AddDataset(const std::string& name, const std::string& bucke
       return Status::InvalidArgument("dataset name '" + name + "' holds a control character");
     }
   }
-  RETURN_IF_ERROR(catalog_->PutDataset(DatasetRecord{name, bucket, prefix, 0}));
+  RETURN_IF_ERROR(catalog_->PutDataset(DatasetRecord{name, bucket, prefix, 0, "", 0}));
   return access_->Reload();
 }
 

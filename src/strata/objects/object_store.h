@@ -32,11 +32,20 @@
 namespace strata {
 
 struct InitOptions {
-  StoreConfig config;
+  StoreConfig config;  // config.tiers are the tiers to make (none: one tier, "default")
   int nodes = 1;
-  int drives_per_node = 0;           // drives created under <root>/drives/
-  std::vector<std::string> drive_paths;  // or explicit paths (one node)
+  // A store of one tier: drives created per node under <root>/drives/, or
+  // explicit paths (one node).
+  int drives_per_node = 0;
+  std::vector<std::string> drive_paths;
+  // A store of [[tiers]]: drives per node of each tier (default: the width
+  // of the tier's level-2 code).
+  std::map<std::string, int> tier_drives;
 };
+
+// The embedded default store: a hot tier (2+1 on 3 directory drives), where
+// new objects go, and a capacity tier (4+2 on 6), on one node.
+InitOptions EmbeddedDefault();
 
 struct PutOptions {
   std::string content_type = "application/octet-stream";
@@ -52,6 +61,22 @@ struct BucketOptions {
   std::string owner;  // user name; "" for the admin (buckets made by the CLI)
   bool public_read = false;
 };
+
+// A tier move (ObjectStore::MoveObjects).
+struct MoveOptions {
+  std::string tier;
+  uint64_t bytes_per_second = 0;  // copy rate limit; 0 = none
+  std::vector<std::string> exclude_prefixes;  // keys under these stay (other datasets nested inside)
+};
+struct MoveReport {
+  uint64_t objects_moved = 0;
+  uint64_t bytes_moved = 0;
+  uint64_t objects_already = 0;  // already on the tier
+  uint64_t objects_changed = 0;  // rewritten or deleted during their copy: left as they are now
+};
+using MoveProgressFn = std::function<void(const MoveReport&)>;
+
+class MoveThrottle;
 
 struct CompactReport {
   uint64_t packs_rewritten = 0;
@@ -83,6 +108,9 @@ class ObjectStore {
   Cluster& cluster() { return *cluster_; }
   Maintenance& maintenance() { return *maintenance_; }
   const RecoveryReport& recovery() const { return recovery_; }
+  // The layout of a tier's blobs; NotFound for a tier the store does not have.
+  Result<Layout> TierLayout(const std::string& tier) const;
+  const std::string& write_tier() const { return write_tier_; }
   // Per-dataset access counts (reads through OpenObject, queries).
   AccessRecorder& access() { return *access_; }
 
@@ -169,6 +197,15 @@ class ObjectStore {
   // small objects comes back and few block files remain.
   Result<CompactReport> CompactPacks();
 
+  // Moves the current version of every object under `prefix` of `bucket`
+  // to `options.tier` (tier_mover.cc): copies into new blobs there, reads
+  // them back against the CRC32C of the copy, switches the catalog in one
+  // transaction per batch, and collects the old blobs. Reads and queries go
+  // on meanwhile (they pin what they read); a crash at any moment leaves one
+  // committed copy of each object. Small objects move into new packs.
+  Result<MoveReport> MoveObjects(const std::string& bucket, const std::string& prefix, const MoveOptions& options,
+                                 const MoveProgressFn& progress = nullptr);
+
  private:
   friend class StreamingWriter;
   friend class ObjectWriter;
@@ -189,7 +226,11 @@ class ObjectStore {
   // Writes `objects` as one pack blob and commits them in one transaction;
   // their stored records (with pack blob and offset) go to `committed`.
   Status WritePack(std::vector<PackedObject> objects, uint64_t total, std::vector<ObjectRecord>* committed);
-  Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint);
+  // A pending blob on `tier` ("" = the write tier), placed and recorded.
+  Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier = "");
+  // Reads the tiers of strata.toml, gives untiered drives and blobs of an
+  // older store to the first tier, and refuses drives of unknown tiers.
+  Status LoadTiers();
   // After a blob's writer finished: notes its size and final placement in
   // `blob` (the caller commits them with its objects) and records the
   // positions that failed during the write, for repair.
@@ -200,6 +241,16 @@ class ObjectStore {
   void DiscardPendingBlob(const BlobRecord& blob);
   // `status` of a catalog call on `upload`, as NoSuchUpload when the upload is gone.
   Status UploadError(const MultipartUpload& upload, const Status& status);
+
+  // Tier moves (tier_mover.cc).
+  struct MoveTarget;
+  Status MoveBatch(const std::vector<ObjectRecord>& objects, const std::string& tier, MoveThrottle& throttle,
+                   MoveReport& report);
+  Status CopyRange(const BlobRecord& source, uint64_t offset, uint64_t size, MoveTarget& target,
+                   MoveThrottle& throttle);
+  // Finishes the target's writer, records the blob, and reads it back
+  // against the CRC32C of what was copied (DataLoss when they differ).
+  Status SealMoveTarget(MoveTarget& target);
 
   // Readers pin the blobs of the version they read; see CollectGarbage.
   void PinLocked(const ObjectRecord& record);
@@ -215,6 +266,8 @@ class ObjectStore {
   std::unique_ptr<Maintenance> maintenance_;
   RecoveryReport recovery_;
   std::unique_ptr<AccessRecorder> access_;
+  std::map<std::string, Layout> tier_layouts_;  // every tier of strata.toml
+  std::string write_tier_;
 
   // Taken by OpenObject across its catalog lookup and pinning, and by
   // CollectGarbage while it chooses the blobs to remove.

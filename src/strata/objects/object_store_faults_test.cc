@@ -308,7 +308,7 @@ TEST_F(ObjectStoreFaultTest, AddDriveMovesOnlyTheBlocksThatNowBelongThere) {
   const int blocks_before = AllBlockFiles();
   const auto paths_before = AllBlockPaths();
 
-  ASSERT_OK_AND_ASSIGN(DriveChangeReport report, store_->maintenance().AddDrive("drives/d7", "", nullptr));
+  ASSERT_OK_AND_ASSIGN(DriveChangeReport report, store_->maintenance().AddDrive("drives/d7", "", "default", nullptr));
   drives_ = 7;
   EXPECT_EQ(report.drive.path, "drives/d7");
   EXPECT_GT(report.blocks_moved, 0u);
@@ -358,7 +358,7 @@ TEST_F(ObjectStoreFaultTest, AddDriveMovesRealBlocksOfShortBlobs) {
   // blob's six is its lowest-ranked, which holds the last parity position, so
   // every move is of a block that exists.
   for (int i = 0; i < 20; ++i) PutFile("obj/" + std::to_string(i), RandomBytes(kUnit + 1 + i, i));
-  ASSERT_OK_AND_ASSIGN(DriveChangeReport report, store_->maintenance().AddDrive("drives/d7", "", nullptr));
+  ASSERT_OK_AND_ASSIGN(DriveChangeReport report, store_->maintenance().AddDrive("drives/d7", "", "default", nullptr));
   drives_ = 7;
   EXPECT_EQ(static_cast<int>(report.blocks_moved), BlockFiles(6))
       << "blocks_moved counts positions that hold no units";

@@ -370,7 +370,7 @@ TEST_F(ObjectStoreBasicsTest, OpenRecoversFromInterruptedWrites) {
   auto write_blob = [&](BlobRecord& blob) -> Status {
     blob.blob_id = NewRandomId();
     blob.layout = layout;
-    ASSIGN_OR_RETURN(blob.placement, store_->cluster().Place(blob.blob_id, layout));
+    ASSIGN_OR_RETURN(blob.placement, store_->cluster().Place(blob.blob_id, layout, "default"));
     RETURN_IF_ERROR(store_->catalog().InsertPendingBlob(blob));
     ASSIGN_OR_RETURN(auto writer, store_->cluster().WriteBlob(blob));
     RETURN_IF_ERROR(writer->Write(testing::AsBytes(data)));
@@ -399,7 +399,7 @@ TEST_F(ObjectStoreBasicsTest, OpenRecoversFromInterruptedWrites) {
     BlobRecord unfinished;
     unfinished.blob_id = NewRandomId();
     unfinished.layout = layout;
-    ASSERT_OK_AND_ASSIGN(unfinished.placement, store_->cluster().Place(unfinished.blob_id, layout));
+    ASSERT_OK_AND_ASSIGN(unfinished.placement, store_->cluster().Place(unfinished.blob_id, layout, "default"));
     ASSERT_OK_AND_ASSIGN(auto writer, store_->cluster().WriteBlob(unfinished));
     ASSERT_OK(writer->Write(testing::AsBytes(data)));
     std::vector<testing::fs::path> temporaries;
