@@ -309,6 +309,10 @@ std::string RenderConfig(const StoreConfig& config) {
   out += "shutdown_grace_seconds = " + std::to_string(server.shutdown_grace_seconds) + "\n";
   out += "# Multipart uploads neither completed nor aborted are removed after this long.\n";
   out += "multipart_expiry_seconds = " + std::to_string(server.multipart_expiry_seconds) + "\n";
+  out += "# Every this often the server carries out the plan of [[policies]] and stagings (0 = never).\n";
+  out += "placement_interval_seconds = " + std::to_string(server.placement_interval_seconds) + "\n";
+  out += "# Tier moves copy at most this much per second (0 = no limit).\n";
+  out += "move_rate = " + QuoteTomlString(RenderByteSize(server.move_rate)) + "\n";
   out += "# Origins browsers may call from: \"*\", or \"https://host[:port]\"; [] turns CORS off.\n";
   out += "cors_origins = [";
   for (size_t i = 0; i < server.cors_origins.size(); ++i) {

@@ -50,6 +50,11 @@ struct ServerConfig {
   // Origins allowed by CORS: "*", or "scheme://host[:port]" (http or https,
   // no path); empty means no CORS headers at all.
   std::vector<std::string> cors_origins = {"*"};
+  // The placement scheduler: every this often the server makes the plan of
+  // [[policies]] and stagings and carries it out (0 = never; 60..86400)...
+  uint32_t placement_interval_seconds = 900;
+  // ...copying at most this many bytes per second (0 = no limit).
+  uint64_t move_rate = 64u << 20;
   bool operator==(const ServerConfig&) const = default;
 };
 

@@ -246,6 +246,14 @@ Status ConfigReader::ReadServer(const toml::key& table_key, const toml::node& no
     } else if (name == "multipart_expiry_seconds") {
       ASSIGN_OR_RETURN(server->multipart_expiry_seconds,
                        ReadInteger<uint64_t>(key, value, "server", 1, kHundredYears));
+    } else if (name == "placement_interval_seconds") {
+      ASSIGN_OR_RETURN(server->placement_interval_seconds, ReadInteger<uint32_t>(key, value, "server", 0, kDay));
+      if (server->placement_interval_seconds != 0 && server->placement_interval_seconds < 60) {
+        return Error(key.source(), "placement_interval_seconds in [server] must be 0 (never) or from 60 to " +
+                                       std::to_string(kDay));
+      }
+    } else if (name == "move_rate") {
+      ASSIGN_OR_RETURN(server->move_rate, ReadByteSize(key, value, "server"));
     } else if (name == "cors_origins") {
       const toml::array* origins = value.as_array();
       if (origins == nullptr) {

@@ -95,38 +95,6 @@ int RunMove(const GlobalOptions& options, const std::string& target, const std::
   return kExitOk;
 }
 
-json PlanJson(const tiering::Plan& plan) {
-  json out;
-  out["moves"] = json::array();
-  for (const tiering::PlannedMove& m : plan.moves) {
-    out["moves"].push_back({{"dataset", m.dataset},
-                            {"bucket", m.bucket},
-                            {"prefix", m.prefix},
-                            {"from", m.from},
-                            {"to", m.to},
-                            {"objects", m.objects},
-                            {"bytes", m.bytes},
-                            {"why", m.why},
-                            {"stage_ended", m.stage_ended}});
-  }
-  out["datasets"] = json::array();
-  for (size_t i = 0; i < plan.datasets.size(); ++i) {
-    const tiering::DatasetFacts& f = plan.datasets[i];
-    json d{{"name", f.dataset.name},
-           {"objects", f.objects},
-           {"bytes", f.bytes},
-           {"bytes_by_tier", f.bytes_by_tier},
-           {"tier", plan.decisions[i].tier},
-           {"why", plan.decisions[i].why},
-           {"staged_tier", f.dataset.staged_tier},
-           {"staged_until_ms", f.dataset.staged_until_ms}};
-    d["popularity"] = f.popularity ? json(*f.popularity) : json(nullptr);
-    out["datasets"].push_back(std::move(d));
-  }
-  out["popularity_note"] = plan.popularity_note;
-  return out;
-}
-
 void PrintPlan(const tiering::Plan& plan) {
   if (!plan.popularity_note.empty()) std::cout << "note: " << plan.popularity_note << "\n";
   if (plan.moves.empty()) {
@@ -156,7 +124,7 @@ int RunPlan(const GlobalOptions& options, const std::string& at) {
   auto plan = tiering::MakePlan(**store, now_ms);
   if (!plan.ok()) return Fail(plan.status());
   if (options.json) {
-    std::cout << PlanJson(*plan).dump(2) << "\n";
+    std::cout << tiering::PlanJson(*plan).dump(2) << "\n";
   } else {
     PrintPlan(*plan);
   }

@@ -19,6 +19,7 @@
 #include "strata/server/payload.h"
 #include "strata/server/s3_gateway.h"
 #include "strata/server/s3_response.h"
+#include "strata/tiering/placement_plan.h"
 #include "strata/tiering/retention.h"
 
 namespace strata::server {
@@ -186,6 +187,17 @@ void S3Gateway::RetentionApi(S3Request& request) {
   nlohmann::json body = tiering::RetentionJson(*report);
   body["rules"] = config_.retention.size();
   SendJson(request, server, 200, body);
+}
+
+void S3Gateway::PlanApi(S3Request& request) {
+  const ServerConfig& server = config_.server;
+  if (request.method() != "GET") return SendJsonError(request, server, 405, "MethodNotAllowed", "the plan API takes GET");
+  if (!request.admin) {
+    return SendJsonError(request, server, 403, "AccessDenied", "only the administrator may see the placement plan");
+  }
+  auto plan = tiering::MakePlan(store_, NowMillis());
+  if (!plan.ok()) return SendStatusError(request, server, plan.status());
+  SendJson(request, server, 200, tiering::PlanJson(*plan));
 }
 
 }  // namespace strata::server

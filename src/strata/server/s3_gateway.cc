@@ -9,6 +9,7 @@
 #include "strata/base/ids.h"
 #include "strata/objects/names.h"
 #include "strata/server/s3_response.h"
+#include "strata/tiering/placement_plan.h"
 #include "strata/tiering/retention.h"
 
 namespace strata::server {
@@ -119,6 +120,7 @@ void S3Gateway::Dispatch(S3Request& request) {
 
   if (raw_path == "/api/v1/query") return QueryApi(request);
   if (raw_path == "/api/v1/retention") return RetentionApi(request);
+  if (raw_path == "/api/v1/plan") return PlanApi(request);
 
   const std::string sub = Subresource(request);
   auto unsupported = [&] {
@@ -289,11 +291,41 @@ Status S3Gateway::RunMaintenance() {
     if (!deleted.ok()) return deleted.status();
     if (*deleted > 0) spdlog::info("retention: deleted {} expired object(s)", *deleted);
   }
+  const uint32_t interval = config_.server.placement_interval_seconds;
+  if (interval > 0 && (placement_unfinished_ || now - last_placement_ms_ >= int64_t{interval} * 1000)) {
+    if (!placement_unfinished_) last_placement_ms_ = now;
+    Status placed = RunPlacement(now);
+    if (!placed.ok()) spdlog::warn("placement: {}", placed.ToString());
+  }
   // Dataset access counts reach the catalog at least every minute, even on
   // a server that has gone quiet.
   Status flushed = store_.access().Flush();
   if (!flushed.ok()) spdlog::warn("access history: {}", flushed.ToString());
   return store_.CollectGarbage();
+}
+
+Status S3Gateway::RunPlacement(int64_t now) {
+  ASSIGN_OR_RETURN(tiering::Plan plan, tiering::MakePlan(store_, now));
+  placement_unfinished_ = false;
+  if (plan.moves.empty()) return Status::OK();
+  if (!plan.popularity_note.empty()) spdlog::info("placement: {}", plan.popularity_note);
+  tiering::ApplyOptions options;
+  options.bytes_per_second = config_.server.move_rate;
+  // About one maintenance interval's worth of copying per call, so that the
+  // rest of upkeep and shutdown never wait long; the next call goes on.
+  if (options.bytes_per_second > 0) options.max_bytes = options.bytes_per_second * 60;
+  for (const tiering::PlannedMove& m : plan.moves) {
+    std::string from;
+    for (const std::string& tier : m.from) from += (from.empty() ? "" : "+") + tier;
+    spdlog::info("placement: dataset {} ({} object(s), {} bytes) from {} to {}: {}", m.dataset, m.objects, m.bytes,
+                 from.empty() ? "-" : from, m.to, m.why);
+  }
+  ASSIGN_OR_RETURN(tiering::ApplyReport report, tiering::ApplyPlan(store_, plan, options));
+  for (const std::string& problem : report.problems) spdlog::warn("placement: {}", problem);
+  spdlog::info("placement: moved {} object(s), {} bytes, of {} dataset(s)", report.moved.objects_moved,
+               report.moved.bytes_moved, report.datasets_moved);
+  placement_unfinished_ = options.max_bytes > 0 && report.moved.bytes_moved >= options.max_bytes;
+  return Status::OK();
 }
 
 }  // namespace strata::server

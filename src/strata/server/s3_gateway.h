@@ -60,8 +60,11 @@ class S3Gateway final : public HttpHandler {
 
   // Background upkeep: aborts multipart uploads older than the configured
   // expiry, logs retention warnings (once each) and deletes expired objects
-  // (every 15 minutes), writes the datasets' access counts to the catalog,
-  // and removes unreferenced blobs. The server calls it every minute.
+  // (every 15 minutes), carries out the placement plan (every
+  // placement_interval_seconds, copying at move_rate, about a minute's worth
+  // per call until the plan is done), writes the datasets' access counts to
+  // the catalog, and removes unreferenced blobs. The server calls it every
+  // minute.
   Status RunMaintenance();
   // Parquet objects written by PUT or CompleteMultipartUpload are offered
   // here for background indexing (the server owns the indexer; null: none).
@@ -83,6 +86,10 @@ class S3Gateway final : public HttpHandler {
   // The JSON query API, POST /api/v1/query (query_api.cc).
   void QueryApi(S3Request& request);
   void RetentionApi(S3Request& request);
+  // GET /api/v1/plan: what the placement policies and stagings would move.
+  void PlanApi(S3Request& request);
+  // One pass of the placement scheduler (RunMaintenance).
+  Status RunPlacement(int64_t now);
   // S3 Select, POST /bucket/key?select&select-type=2 (s3_select.cc).
   void SelectObjectContent(S3Request& request);
 
@@ -149,6 +156,8 @@ class S3Gateway final : public HttpHandler {
   std::set<std::string> retention_warned_;
   static constexpr int64_t kRetentionIntervalMs = 15 * 60 * 1000;
   int64_t last_retention_ms_ = 0;  // the last retention pass; 0: none yet
+  int64_t last_placement_ms_ = 0;  // the last placement pass that started on a fresh plan
+  bool placement_unfinished_ = false;  // the last pass stopped at its byte budget
 };
 
 }  // namespace strata::server

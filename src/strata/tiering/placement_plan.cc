@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "strata/base/byte_size.h"
 #include "strata/base/clock.h"
 #include "strata/tiering/store_history.h"
@@ -211,6 +213,39 @@ Result<ApplyReport> ApplyPlan(ObjectStore& store, const Plan& plan, const ApplyO
     }
   }
   return report;
+}
+
+nlohmann::json PlanJson(const Plan& plan) {
+  using nlohmann::json;
+  json out;
+  out["moves"] = json::array();
+  for (const PlannedMove& m : plan.moves) {
+    out["moves"].push_back({{"dataset", m.dataset},
+                            {"bucket", m.bucket},
+                            {"prefix", m.prefix},
+                            {"from", m.from},
+                            {"to", m.to},
+                            {"objects", m.objects},
+                            {"bytes", m.bytes},
+                            {"why", m.why},
+                            {"stage_ended", m.stage_ended}});
+  }
+  out["datasets"] = json::array();
+  for (size_t i = 0; i < plan.datasets.size(); ++i) {
+    const DatasetFacts& f = plan.datasets[i];
+    json d{{"name", f.dataset.name},
+           {"objects", f.objects},
+           {"bytes", f.bytes},
+           {"bytes_by_tier", f.bytes_by_tier},
+           {"tier", plan.decisions[i].tier},
+           {"why", plan.decisions[i].why},
+           {"staged_tier", f.dataset.staged_tier},
+           {"staged_until_ms", f.dataset.staged_until_ms}};
+    d["popularity"] = f.popularity ? json(*f.popularity) : json(nullptr);
+    out["datasets"].push_back(std::move(d));
+  }
+  out["popularity_note"] = plan.popularity_note;
+  return out;
 }
 
 }  // namespace strata::tiering

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "strata/base/config.h"
 #include "strata/base/status.h"
 #include "strata/catalog/types.h"
@@ -71,6 +73,10 @@ struct Plan {
 // access, and a popularity prediction from the store's own history when a
 // policy asks for one) and decides.
 Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms);
+
+// The plan as JSON (strata plan --json, GET /api/v1/plan): moves and every
+// dataset's facts and decision.
+nlohmann::json PlanJson(const Plan& plan);
 
 struct ApplyOptions {
   uint64_t bytes_per_second = 0;  // 0 = no limit
