@@ -20,9 +20,11 @@ namespace {
 
 constexpr size_t kCopyChunk = 4u << 20;
 // A batch is switched in one transaction: up to a listing page of objects,
-// or this many bytes, whichever comes first.
+// or about this many bytes, whichever comes first. Small objects share the
+// batch's new pack and a transaction; a large object is a batch of its own
+// and is switched as soon as it is copied.
 constexpr int kBatchObjects = 256;
-constexpr uint64_t kBatchBytes = 256u << 20;
+constexpr uint64_t kBatchBytes = 8u << 20;
 
 }  // namespace
 
