@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: `strata serve` on ./var (created on
-# first use: six directory drives, a 4+2 code, an administrator), a small
+# first use: a hot tier 2+1 and a capacity tier 4+2 on nine directory drives,
+# an administrator), a small
 # sample loaded over S3 with the aws CLI, and commands to try. On a terminal
 # the server keeps running until Ctrl-C; otherwise it stops after the demo.
 set -euo pipefail
@@ -92,6 +93,8 @@ With the server stopped, the same tables answer \`$strata --store $store query "
 The credentials live in $store/strata.toml ([[users]]); see docs/api.md for what the S3 API covers.
 The popularity engine on the real LHCb access histories, next to LRU (docs/popularity.md):
   $strata popularity evaluate --history ../shared/data/lhcb-popularity/weekly-accesses-78w.csv --horizon 26
+Tiers (docs/tiers.md), with the server stopped: new objects are on hot; move the tables to capacity:
+  $strata --store $store move demo/tables/ --tier capacity && $strata --store $store stat demo/tables/particles.parquet
 EOF
 
 if [ -t 0 ]; then
