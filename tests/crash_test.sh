@@ -24,17 +24,6 @@ random_sleep() { # 0.01 .. 0.5 s
   sleep "$(printf '0.%03d' $((10 + RANDOM % 491)))"
 }
 
-# The store after recovery: no temporaries, and no blocks that no committed
-# object needs (scrub would remove them as orphans), and nothing damaged.
-check_clean() {
-  local what="$1" tmp scrub
-  tmp=$(count_tmp "$DRIVES")
-  [[ "$tmp" == 0 ]] || fail "$what: $tmp files remain in the drives' tmp/ directories"
-  scrub=$(strata scrub -q --no-repair --json) || fail "$what: scrub --no-repair failed: $scrub"
-  [[ "$(jget '[d["orphans_removed"], d["temporaries_removed"], d["blocks_damaged"]]' <<<"$scrub")" == "[0, 0, 0]" ]] ||
-    fail "$what: scrub after recovery removed orphans or temporaries, or found damage: $scrub"
-}
-
 # ---- Part 1: a large object overwritten by puts that are killed.
 random_file v0.bin $((8 * 1048576))
 strata put -q v0.bin crash/big

@@ -108,6 +108,18 @@ count_tmp() {
   echo "$n"
 }
 
+# check_clean WHAT: the store at $STORE (drives under $DRIVES) after
+# recovery: no temporaries, no blocks that no committed object needs (scrub
+# would remove them as orphans), and nothing damaged.
+check_clean() {
+  local what="$1" tmp scrub
+  tmp=$(count_tmp "$DRIVES")
+  [[ "$tmp" == 0 ]] || fail "$what: $tmp files remain in the drives' tmp/ directories"
+  scrub=$("$STRATA" --store "$STORE" scrub -q --no-repair --json) || fail "$what: scrub --no-repair failed: $scrub"
+  [[ "$(jget '[d["orphans_removed"], d["temporaries_removed"], d["blocks_damaged"]]' <<<"$scrub")" == "[0, 0, 0]" ]] ||
+    fail "$what: scrub after recovery removed orphans or temporaries, or found damage: $scrub"
+}
+
 # random_file PATH BYTES: a file of BYTES random bytes.
 random_file() {
   head -c "$2" /dev/urandom >"$1"

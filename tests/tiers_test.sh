@@ -60,14 +60,6 @@ run1_tiers() {
     if [[ $k == run1/* ]]; then tier_of "lab/$k"; fi
   done | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}'
 }
-check_clean() {
-  local what="$1" tmp scrub
-  tmp=$(count_tmp "$DRIVES")
-  [[ "$tmp" == 0 ]] || fail "$what: $tmp files remain in the drives' tmp/ directories"
-  scrub=$(strata scrub -q --no-repair --json) || fail "$what: scrub --no-repair failed: $scrub"
-  [[ "$(jget '[d["orphans_removed"], d["temporaries_removed"], d["blocks_damaged"]]' <<<"$scrub")" == "[0, 0, 0]" ]] ||
-    fail "$what: scrub found leftovers or damage after recovery: $scrub"
-}
 
 # ---- kill -9 during moves, back and forth between the tiers.
 # Until a kill has left a move half done, up to three times ITERATIONS.
