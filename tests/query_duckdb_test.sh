@@ -316,7 +316,7 @@ strata_battery() {
 }
 
 # =================================================================== particles
-strata init >/dev/null
+strata init --drives 6 --code 4+2 >/dev/null  # one 4+2 tier: the drive-loss checks below count on it
 strata mb parts
 count=400000
 strata gen particles parts/all/cell.parquet --count $count --seed 11 --order cell

@@ -18,7 +18,7 @@ STORE="$WORK/store"
 strata() { "$STRATA" --store "$STORE" -q "$@"; }
 count_sidx() { find "$STORE/drives" -type f -name '*.blk.sidx' 2>/dev/null | wc -l; }
 
-strata init >/dev/null
+strata init --drives 6 --code 4+2 >/dev/null
 strata mb data
 strata gen particles data/rand.parquet --count 600000 --seed 5 --order random --no-index
 [[ $(count_sidx) == 0 ]] || fail "gen particles --no-index wrote $(count_sidx) index files"

@@ -163,9 +163,21 @@ class Catalog {
   // skipped; new blobs nothing refers to afterwards go to kDeleting. Returns
   // the records moved.
   virtual Result<std::vector<ObjectRecord>> RelocateObjects(const std::vector<ObjectRecord>& moved) = 0;
+  // Replicas: extra full copies of a committed blob, each a blob of its own.
+  // AddReplica, in one transaction: commits the pending `replica` (its
+  // writer's `completion` recorded) as a copy of `blob_id`; when blob_id is
+  // no longer committed the replica goes to kDeleting instead and the result
+  // is FailedPrecondition. A blob's replicas go to kDeleting with it.
+  virtual Status AddReplica(const std::string& blob_id, const std::string& replica_id,
+                            const BlobCompletion& completion) = 0;
+  virtual Result<std::vector<BlobRecord>> ListReplicas(const std::string& blob_id) = 0;
+  // Removes one replica row; the copy goes to kDeleting. NotFound if absent.
+  virtual Status DropReplica(const std::string& blob_id, const std::string& replica_id) = 0;
   // Per tier of the blobs that hold them (an object's first blob), the
-  // objects under `prefix` of `bucket`: count, bytes, last write.
-  virtual Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix) = 0;
+  // objects under `prefix` of `bucket` but under none of `exclude` (nested
+  // datasets): count, bytes, last write.
+  virtual Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix,
+                                                        const std::vector<std::string>& exclude = {}) = 0;
 
   virtual Result<CatalogStats> Stats() = 0;
 };

@@ -87,8 +87,13 @@ class SqliteCatalog final : public Catalog {
 
   Status SetDatasetStaging(const std::string& name, const std::string& tier, int64_t until_ms) override;
   Status AdoptUntiered(const std::string& tier) override;
+  Status AddReplica(const std::string& blob_id, const std::string& replica_id,
+                    const BlobCompletion& completion) override;
+  Result<std::vector<BlobRecord>> ListReplicas(const std::string& blob_id) override;
+  Status DropReplica(const std::string& blob_id, const std::string& replica_id) override;
   Result<std::vector<ObjectRecord>> RelocateObjects(const std::vector<ObjectRecord>& moved) override;
-  Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix) override;
+  Result<std::vector<TierUsage>> TierUsageUnder(const std::string& bucket, const std::string& prefix,
+                                                const std::vector<std::string>& exclude) override;
 
   Result<CatalogStats> Stats() override;
 

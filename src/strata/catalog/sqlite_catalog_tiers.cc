@@ -63,18 +63,86 @@ Status SqliteCatalog::AdoptUntiered(const std::string& tier) {
   return txn.Commit();
 }
 
-Result<std::vector<TierUsage>> SqliteCatalog::TierUsageUnder(const std::string& bucket, const std::string& prefix) {
+Status SqliteCatalog::AddReplica(const std::string& blob_id, const std::string& replica_id,
+                                 const BlobCompletion& completion) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
+  ASSIGN_OR_RETURN(BlobStatus primary, RequireBlobStatus(blob_id));
+  ASSIGN_OR_RETURN(BlobStatus replica, RequireBlobStatus(replica_id));
+  if (replica.state != BlobState::kPending) {
+    return Status::FailedPrecondition("replica " + replica_id + " is not pending");
+  }
+  RETURN_IF_ERROR(FinishPendingLocked(replica_id, completion.size, completion.placement));
+  if (primary.state != BlobState::kCommitted) {
+    RETURN_IF_ERROR(SetBlobState(replica_id, BlobState::kDeleting));
+    RETURN_IF_ERROR(txn.Commit());
+    return Status::FailedPrecondition("blob " + blob_id + " is no longer committed; its new replica is dropped");
+  }
+  {
+    ASSIGN_OR_RETURN(SqliteStatement insert,
+                     db_->Prepare("INSERT INTO replicas (blob_id, replica_id) VALUES (?1, ?2)"));
+    RETURN_IF_ERROR(insert.Bind(1, blob_id).Bind(2, replica_id).Run());
+  }
+  RETURN_IF_ERROR(SetBlobState(replica_id, BlobState::kCommitted));
+  return txn.Commit();
+}
+
+Result<std::vector<BlobRecord>> SqliteCatalog::ListReplicas(const std::string& blob_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(SqliteTransaction txn, BeginRead());
+  ASSIGN_OR_RETURN(SqliteStatement query,
+                   db_->Prepare("SELECT replica_id FROM replicas WHERE blob_id = ?1 ORDER BY replica_id"));
+  query.Bind(1, blob_id);
+  std::vector<std::string> ids;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    ids.push_back(query.Text(0));
+  }
+  std::vector<BlobRecord> replicas;
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(BlobRecord blob, RequireBlob(id));
+    replicas.push_back(std::move(blob));
+  }
+  return replicas;
+}
+
+Status SqliteCatalog::DropReplica(const std::string& blob_id, const std::string& replica_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(SqliteTransaction txn, BeginWrite());
+  {
+    ASSIGN_OR_RETURN(SqliteStatement remove,
+                     db_->Prepare("DELETE FROM replicas WHERE blob_id = ?1 AND replica_id = ?2"));
+    RETURN_IF_ERROR(remove.Bind(1, blob_id).Bind(2, replica_id).Run());
+    if (db_->Changes() == 0) return Status::NotFound("blob " + blob_id + " has no replica " + replica_id);
+  }
+  RETURN_IF_ERROR(SetBlobState(replica_id, BlobState::kDeleting));
+  return txn.Commit();
+}
+
+Result<std::vector<TierUsage>> SqliteCatalog::TierUsageUnder(const std::string& bucket, const std::string& prefix,
+                                                             const std::vector<std::string>& exclude) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(SqliteTransaction txn, BeginRead());
   RETURN_IF_ERROR(RequireBucket(bucket));
-  const std::optional<std::string> end = PrefixSuccessor(prefix);
-  const std::string columns =
+  // Key ranges as parameters: ?1 bucket, then (from, end) pairs; an absent
+  // end (a prefix of 0xff bytes) runs to the end of the key space.
+  std::vector<std::string> params = {bucket};
+  auto range = [&](const std::string& from) {
+    params.push_back(from);
+    std::string sql = "o.key >= ?" + std::to_string(params.size());
+    if (std::optional<std::string> end = PrefixSuccessor(from)) {
+      params.push_back(*end);
+      sql += " AND o.key < ?" + std::to_string(params.size());
+    }
+    return sql;
+  };
+  std::string sql =
       "SELECT b.tier, COUNT(*), SUM(o.size), MAX(o.modified_ms) FROM objects o"
-      " JOIN blobs b ON b.blob_id = o.blob_id WHERE o.bucket = ?1 AND o.key >= ?2";
-  ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare(columns + (end ? " AND o.key < ?3" : "") +
-                                                       " GROUP BY b.tier ORDER BY b.tier"));
-  query.Bind(1, bucket).Bind(2, prefix);
-  if (end) query.Bind(3, *end);
+      " JOIN blobs b ON b.blob_id = o.blob_id WHERE o.bucket = ?1 AND " + range(prefix);
+  for (const std::string& nested : exclude) sql += " AND NOT (" + range(nested) + ")";
+  ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare(sql + " GROUP BY b.tier ORDER BY b.tier"));
+  for (size_t i = 0; i < params.size(); ++i) query.Bind(static_cast<int>(i + 1), params[i]);
   std::vector<TierUsage> usage;
   while (true) {
     ASSIGN_OR_RETURN(bool row, query.Step());

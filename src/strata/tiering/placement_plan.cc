@@ -138,20 +138,14 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
   for (const DatasetRecord& d : datasets) {
     DatasetFacts facts;
     facts.dataset = d;
-    ASSIGN_OR_RETURN(std::vector<TierUsage> usage, store.catalog().TierUsageUnder(d.bucket, d.prefix));
+    PlannedMove move;
+    for (const DatasetRecord* nested : NestedIn(d, datasets)) move.nested_prefixes.push_back(nested->prefix);
+    ASSIGN_OR_RETURN(std::vector<TierUsage> usage,
+                     store.catalog().TierUsageUnder(d.bucket, d.prefix, move.nested_prefixes));
     for (const TierUsage& u : usage) {
       facts.bytes_by_tier[u.tier] += u.bytes;
       facts.objects_by_tier[u.tier] += u.objects;
       facts.last_write_ms = std::max(facts.last_write_ms, u.last_modified_ms);
-    }
-    PlannedMove move;
-    for (const DatasetRecord* nested : NestedIn(d, datasets)) {
-      move.nested_prefixes.push_back(nested->prefix);
-      ASSIGN_OR_RETURN(std::vector<TierUsage> inner, store.catalog().TierUsageUnder(nested->bucket, nested->prefix));
-      for (const TierUsage& u : inner) {
-        facts.bytes_by_tier[u.tier] -= u.bytes;
-        facts.objects_by_tier[u.tier] -= u.objects;
-      }
     }
     for (const auto& [tier, bytes] : facts.bytes_by_tier) facts.bytes += bytes;
     for (const auto& [tier, objects] : facts.objects_by_tier) facts.objects += objects;
