@@ -368,6 +368,7 @@ std::string RenderConfig(const StoreConfig& config) {
     out += "# min_idle_days = 30       # also: prefix, min_age_days, max_idle_days, min_size, max_size,\n";
     out += "#                          # popularity_below, popularity_at_least\n";
     out += "# tier = \"capacity\"\n";
+    out += "# replicas = 2            # copies on distinct nodes; reads spread over them\n";
   }
   for (const PolicyRule& rule : config.policies) {
     out += "[[policies]]\n";
@@ -383,6 +384,7 @@ std::string RenderConfig(const StoreConfig& config) {
       out += "popularity_at_least = " + RenderDouble(rule.popularity_at_least) + "\n";
     }
     out += "tier = " + QuoteTomlString(rule.tier) + "\n";
+    if (rule.replicas) out += "replicas = " + std::to_string(rule.replicas) + "\n";
   }
   return out;
 }

@@ -94,6 +94,7 @@ struct PolicyRule {
   double popularity_below = -1;             // predicted P(used) below this (< 0: not a condition)
   double popularity_at_least = -1;          // predicted P(used) at least this (< 0: not a condition)
   std::string tier;                         // must name a tier
+  uint32_t replicas = 0;                    // copies to keep, 1..8, on distinct nodes (0 = leave as they are)
   bool operator==(const PolicyRule&) const = default;
 };
 

@@ -115,6 +115,8 @@ Status ConfigReader::ReadPolicies(const toml::key& array_key, const toml::node& 
       } else if (field == "tier") {
         ASSIGN_OR_RETURN(rule.tier, ReadString(key, value, kTable));
         tier_at = key.source();
+      } else if (field == "replicas") {
+        ASSIGN_OR_RETURN(rule.replicas, ReadInteger<uint32_t>(key, value, kTable, 1, 8));
       } else {
         return Error(key.source(), "unknown key '" + std::string(field) + "' in [[policies]]");
       }

@@ -453,8 +453,29 @@ Result<SqliteCatalog::BlobStatus> SqliteCatalog::RequireBlobStatus(const std::st
 }
 
 Status SqliteCatalog::SetBlobState(const std::string& blob_id, BlobState state) {
-  ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare("UPDATE blobs SET state = ?2 WHERE blob_id = ?1"));
-  return update.Bind(1, blob_id).Bind(2, BlobStateWord(state)).Run();
+  {
+    ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare("UPDATE blobs SET state = ?2 WHERE blob_id = ?1"));
+    RETURN_IF_ERROR(update.Bind(1, blob_id).Bind(2, BlobStateWord(state)).Run());
+  }
+  if (state != BlobState::kDeleting) return Status::OK();
+  // The copies of a blob nobody reads any more go with it.
+  std::vector<std::string> replicas;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare("SELECT replica_id FROM replicas WHERE blob_id = ?1"));
+    query.Bind(1, blob_id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      replicas.push_back(query.Text(0));
+    }
+  }
+  if (replicas.empty()) return Status::OK();
+  {
+    ASSIGN_OR_RETURN(SqliteStatement remove, db_->Prepare("DELETE FROM replicas WHERE blob_id = ?1"));
+    RETURN_IF_ERROR(remove.Bind(1, blob_id).Run());
+  }
+  for (const std::string& replica : replicas) RETURN_IF_ERROR(SetBlobState(replica, BlobState::kDeleting));
+  return Status::OK();
 }
 
 Status SqliteCatalog::AddLiveBytes(const std::string& blob_id, int64_t delta) {
@@ -467,7 +488,8 @@ Result<bool> SqliteCatalog::IsReferenced(const std::string& blob_id) {
   ASSIGN_OR_RETURN(SqliteStatement query,
                    db_->Prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE blob_id = ?1)"
                                 " OR EXISTS (SELECT 1 FROM object_parts WHERE blob_id = ?1)"
-                                " OR EXISTS (SELECT 1 FROM upload_parts WHERE blob_id = ?1)"));
+                                " OR EXISTS (SELECT 1 FROM upload_parts WHERE blob_id = ?1)"
+                                " OR EXISTS (SELECT 1 FROM replicas WHERE replica_id = ?1)"));
   ASSIGN_OR_RETURN(bool row, query.Bind(1, blob_id).Step());
   return row && query.Int(0) != 0;
 }

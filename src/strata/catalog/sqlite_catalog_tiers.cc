@@ -138,8 +138,10 @@ Result<std::vector<TierUsage>> SqliteCatalog::TierUsageUnder(const std::string& 
     return sql;
   };
   std::string sql =
-      "SELECT b.tier, COUNT(*), SUM(o.size), MAX(o.modified_ms) FROM objects o"
-      " JOIN blobs b ON b.blob_id = o.blob_id WHERE o.bucket = ?1 AND " + range(prefix);
+      "SELECT b.tier, COUNT(*), SUM(o.size), MAX(o.modified_ms),"
+      " MIN(1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id)),"
+      " MAX(1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id))"
+      " FROM objects o JOIN blobs b ON b.blob_id = o.blob_id WHERE o.bucket = ?1 AND " + range(prefix);
   for (const std::string& nested : exclude) sql += " AND NOT (" + range(nested) + ")";
   ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare(sql + " GROUP BY b.tier ORDER BY b.tier"));
   for (size_t i = 0; i < params.size(); ++i) query.Bind(static_cast<int>(i + 1), params[i]);
@@ -147,7 +149,8 @@ Result<std::vector<TierUsage>> SqliteCatalog::TierUsageUnder(const std::string& 
   while (true) {
     ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
-    usage.push_back(TierUsage{query.Text(0), query.Uint(1), query.Uint(2), query.Int(3)});
+    usage.push_back(TierUsage{query.Text(0), query.Uint(1), query.Uint(2), query.Int(3),
+                              static_cast<int>(query.Int(4)), static_cast<int>(query.Int(5))});
   }
   return usage;
 }

@@ -224,7 +224,18 @@ CREATE TABLE dataset_access (
 //
 // datasets.staged_tier is '' unless the dataset is staged (strata stage):
 // kept on that tier until staged_until_ms (0: until unstaged).
+//
+// replicas: extra full copies of a committed blob (replica_id, a blob of its
+// own on other nodes). A replica row is a reference: the copy stays while
+// the row does, and the row goes, its copy with it, when the blob it copies
+// stops being committed.
 const char kSchemaV5[] = R"sql(
+CREATE TABLE replicas (
+  blob_id    TEXT NOT NULL REFERENCES blobs (blob_id),
+  replica_id TEXT NOT NULL REFERENCES blobs (blob_id),
+  PRIMARY KEY (blob_id, replica_id)
+) WITHOUT ROWID;
+CREATE INDEX replicas_by_replica ON replicas (replica_id);
 ALTER TABLE drives ADD COLUMN tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE blobs ADD COLUMN tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE datasets ADD COLUMN staged_tier TEXT NOT NULL DEFAULT '';
@@ -238,7 +249,7 @@ const std::vector<Migration>& Migrations() {
       {2, "bucket owners, object checksums, multipart uploads", kSchemaV2},
       {3, "object and upload system headers", kSchemaV3},
       {4, "datasets and their daily access history", kSchemaV4},
-      {5, "tiers of drives and blobs, dataset staging", kSchemaV5},
+      {5, "tiers of drives and blobs, dataset staging, replicas", kSchemaV5},
   };
   return migrations;
 }

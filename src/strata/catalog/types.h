@@ -171,6 +171,9 @@ struct TierUsage {
   uint64_t objects = 0;
   uint64_t bytes = 0;
   int64_t last_modified_ms = 0;
+  // Copies of the objects' first blobs: 1 + its replicas, least and most.
+  int min_copies = 1;
+  int max_copies = 1;
 };
 
 struct ListOptions {

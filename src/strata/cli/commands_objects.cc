@@ -355,6 +355,14 @@ int RunStat(const GlobalOptions& options, const std::string& target) {
   if (!blob.ok()) return Fail(blob.status());
   json placement = json::array();
   for (const NodePlacement& n : blob->placement.nodes) placement.push_back(json{{"node", n.node_id}, {"drives", n.drive_ids}});
+  auto replicas = (*store)->catalog().ListReplicas(blob->blob_id);
+  if (!replicas.ok()) return Fail(replicas.status());
+  json replica_json = json::array();
+  for (const BlobRecord& r : *replicas) {
+    json nodes = json::array();
+    for (const NodePlacement& n : r.placement.nodes) nodes.push_back(n.node_id);
+    replica_json.push_back(json{{"id", r.blob_id}, {"nodes", nodes}});
+  }
   if (options.json) {
     json out = ObjectJson(*record);
     out["blob"] = {{"id", blob->blob_id},
@@ -365,7 +373,8 @@ int RunStat(const GlobalOptions& options, const std::string& target) {
                    {"level1", blob->layout.level1.ToString()},
                    {"level2", blob->layout.level2.ToString()},
                    {"tier", blob->tier},
-                   {"placement", placement}};
+                   {"placement", placement},
+                   {"replicas", replica_json}};
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
@@ -376,7 +385,8 @@ int RunStat(const GlobalOptions& options, const std::string& target) {
             << "modified     " << FormatIso8601(record->modified_ms) << "\n"
             << "version      " << record->version_id << "\n";
   for (const auto& [k, v] : record->user_metadata) std::cout << "meta         " << k << "=" << v << "\n";
-  std::cout << "tier         " << blob->tier << "\n";
+  std::cout << "tier         " << blob->tier << " (" << replicas->size() + 1 << " cop"
+            << (replicas->empty() ? "y" : "ies") << ")\n";
   std::cout << "stored in    " << (blob->kind == BlobKind::kPack ? "pack " : "blob ") << blob->blob_id;
   if (blob->kind == BlobKind::kPack) std::cout << " at offset " << record->blob_offset;
   std::cout << ", code " << blob->layout.level2.ToString() << ", unit " << FormatByteSize(blob->layout.unit_size)

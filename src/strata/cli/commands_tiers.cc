@@ -102,11 +102,17 @@ void PrintPlan(const tiering::Plan& plan) {
               << " dataset(s))\n";
     return;
   }
-  std::printf("%-24s %-16s %-12s %9s %12s  %s\n", "DATASET", "FROM", "TO", "OBJECTS", "BYTES", "WHY");
+  std::printf("%-24s %-16s %-12s %9s %12s %-7s  %s\n", "DATASET", "FROM", "TO", "OBJECTS", "BYTES", "COPIES",
+              "WHY");
   uint64_t bytes = 0;
   for (const tiering::PlannedMove& m : plan.moves) {
-    std::printf("%-24s %-16s %-12s %9llu %12s  %s\n", m.dataset.c_str(), Join(m.from).c_str(), m.to.c_str(),
-                static_cast<unsigned long long>(m.objects), FormatByteSize(m.bytes).c_str(), m.why.c_str());
+    // Copies now -> wanted; "-" when the policy leaves them as they are.
+    std::string now = std::to_string(m.min_copies);
+    if (m.max_copies != m.min_copies) now += ".." + std::to_string(m.max_copies);
+    const std::string copies = m.copies > 0 ? now + "->" + std::to_string(m.copies) : "-";
+    std::printf("%-24s %-16s %-12s %9llu %12s %-7s  %s\n", m.dataset.c_str(), Join(m.from).c_str(), m.to.c_str(),
+                static_cast<unsigned long long>(m.objects), FormatByteSize(m.bytes).c_str(), copies.c_str(),
+                m.why.c_str());
     bytes += m.bytes;
   }
   std::cout << plan.moves.size() << " dataset(s), " << FormatByteSize(bytes) << " to move; run 'strata apply'\n";
@@ -154,6 +160,9 @@ int ApplyMoves(const GlobalOptions& options, ObjectStore& store, tiering::Plan p
   if (!report.ok()) return Fail(report.status());
   for (const std::string& problem : report->problems) std::cerr << "strata: " << problem << "\n";
   PrintMoveSummary(options, report->moved, std::to_string(report->datasets_moved) + " dataset(s)");
+  if (!options.quiet && !options.json && report->replicas_added + report->replicas_dropped > 0) {
+    std::cout << "replicas: " << report->replicas_added << " added, " << report->replicas_dropped << " dropped\n";
+  }
   return report->problems.empty() ? kExitOk : kExitFailure;
 }
 
@@ -217,6 +226,30 @@ int RunUnstage(const GlobalOptions& options, const std::string& dataset, const M
   return ApplyMoves(options, **store, std::move(*plan), dataset, flags);
 }
 
+int RunReplicate(const GlobalOptions& options, const std::string& target, int copies, const MoveFlags& flags) {
+  auto path = ParseObjectPath(target);
+  if (!path.ok()) return Fail(path.status());
+  auto rate = ParseRate(flags.rate);
+  if (!rate.ok()) return Fail(rate.status());
+  auto store = OpenStore(options);
+  if (!store.ok()) return Fail(store.status());
+  auto report = (*store)->SetReplicas(path->bucket, path->key, copies, {}, *rate);
+  if (!report.ok()) return Fail(report.status());
+  if (options.json) {
+    std::cout << json{{"blobs", report->blobs},
+                      {"replicas_added", report->replicas_added},
+                      {"replicas_dropped", report->replicas_dropped},
+                      {"bytes_copied", report->bytes_copied}}
+                     .dump(2)
+              << "\n";
+  } else if (!options.quiet) {
+    std::cout << report->blobs << " blob(s) at " << copies << " cop" << (copies == 1 ? "y" : "ies") << ": "
+              << report->replicas_added << " replica(s) added (" << FormatByteSize(report->bytes_copied) << "), "
+              << report->replicas_dropped << " dropped\n";
+  }
+  return kExitOk;
+}
+
 void AddRateFlag(CLI::App* command, MoveFlags& flags) {
   command->add_option("--rate", flags.rate, "Copy at most this much per second, like 100MiB (default: no limit)");
 }
@@ -233,6 +266,14 @@ void AddTierCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   move->add_option("--tier", *tier, "Tier to move to")->required();
   AddRateFlag(move, *flags);
   move->callback([&, target, tier, flags] { exit_code = RunMove(options, *target, *tier, *flags); });
+
+  auto* replicate =
+      app.add_subcommand("replicate", "Keep N copies of every object under BUCKET/PREFIX on distinct nodes");
+  auto copies = std::make_shared<int>(2);
+  replicate->add_option("target", *target, "BUCKET/PREFIX (every key that starts with PREFIX)")->required();
+  replicate->add_option("--copies", *copies, "Copies in all, 1..8 (1 drops the replicas)")->capture_default_str();
+  AddRateFlag(replicate, *flags);
+  replicate->callback([&, target, copies, flags] { exit_code = RunReplicate(options, *target, *copies, *flags); });
 
   auto* plan = app.add_subcommand("plan", "What the placement policies and stagings would move, and why");
   auto at = std::make_shared<std::string>();

@@ -365,11 +365,13 @@ void Cluster::SetDrives(const std::vector<DriveRecord>& drives) {
   }
 }
 
-Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layout, const std::string& tier) const {
+Result<Placement> Cluster::Place(const std::string& blob_id, const Layout& layout, const std::string& tier,
+                                 const std::vector<std::string>& avoid_nodes) const {
   std::vector<PlacementNode> candidates;
   {
     std::lock_guard lock(mu_);
     for (const ClusterNode& node : nodes_) {
+      if (std::find(avoid_nodes.begin(), avoid_nodes.end(), node.record.node_id) != avoid_nodes.end()) continue;
       PlacementNode candidate;
       candidate.node_id = node.record.node_id;
       for (const DriveRecord& drive : node.drives) {

@@ -52,10 +52,11 @@ class Cluster {
  public:
   explicit Cluster(std::vector<ClusterNode> nodes);
 
-  // Chooses nodes and drives of `tier` for a new blob: drives that are up and
-  // have room come first; full or down drives only fill positions nothing
-  // else can.
-  Result<Placement> Place(const std::string& blob_id, const Layout& layout, const std::string& tier) const;
+  // Chooses nodes and drives of `tier` for a new blob, on nodes other than
+  // `avoid_nodes` (for replicas): drives that are up and have room come
+  // first; full or down drives only fill positions nothing else can.
+  Result<Placement> Place(const std::string& blob_id, const Layout& layout, const std::string& tier,
+                          const std::vector<std::string>& avoid_nodes = {}) const;
 
   // Starts writing `blob` (pending in the catalog) at blob.placement.
   Result<std::unique_ptr<BlobWriter>> WriteBlob(const BlobRecord& blob);

@@ -40,6 +40,15 @@ Status ObjectReader::Read(uint64_t offset, std::span<std::byte> out) {
     const uint64_t within = at - segment.object_offset;
     const size_t take = static_cast<size_t>(std::min<uint64_t>(out.size() - done, segment.size - within));
     Status st = open_->Read(segment.blob_offset + within, out.subspan(done, take));
+    if (!st.ok()) {
+      // Another copy may still read: a replica when the blob failed, the
+      // blob when a replica did.
+      const std::string failed = sources_[index];
+      Status reopened = Open(index, failed != segment.blob_id ? CopyChoice::kSelf : CopyChoice::kReplica);
+      if (reopened.ok() && sources_[index] != failed) {
+        st = open_->Read(segment.blob_offset + within, out.subspan(done, take));
+      }
+    }
     if (!st.ok()) return st.WithContext(name);
     done += take;
     at += take;
@@ -47,17 +56,28 @@ Status ObjectReader::Read(uint64_t offset, std::span<std::byte> out) {
   return Status::OK();
 }
 
-Status ObjectReader::Open(size_t index) {
+Status ObjectReader::Open(size_t index, CopyChoice choice) {
   if (open_) {
     for (const RepairRecord& repair : open_->damage()) damage_.push_back(repair);
     open_.reset();
   }
   const Segment& segment = segments_[index];
   ASSIGN_OR_RETURN(BlobRecord blob, store_->catalog_->GetBlob(segment.blob_id));
+  // Reads spread over the blob and its replicas, in turn.
+  if (choice != CopyChoice::kSelf) {
+    if (auto copy = store_->PinReplicaToRead(blob, choice == CopyChoice::kReplica)) {
+      replica_pins_.push_back(copy->blob_id);
+      blob = std::move(*copy);
+    }
+  }
   ASSIGN_OR_RETURN(open_, store_->cluster_->ReadBlob(blob));
+  if (sources_.size() < segments_.size()) sources_.resize(segments_.size());
+  sources_[index] = blob.blob_id;
   open_index_ = index;
   return Status::OK();
 }
+
+std::vector<std::string> ObjectReader::sources() const { return sources_; }
 
 Status ObjectReader::Close() {
   if (closed_) return Status::OK();
@@ -66,7 +86,8 @@ Status ObjectReader::Close() {
     for (const RepairRecord& repair : open_->damage()) damage_.push_back(repair);
     open_.reset();
   }
-  const bool collect = store_->Unpin(record_);
+  bool collect = store_->Unpin(record_);
+  for (const std::string& replica : replica_pins_) collect |= store_->UnpinBlob(replica);
   Status st = RecordDamage();
   // This reader held the last pin on a blob that GC had to leave.
   if (collect) {

@@ -31,6 +31,8 @@ class ObjectReader {
   // Unpins the blobs and records what needs repair. Called by the destructor
   // if not called.
   Status Close();
+  // The blob each segment was last read from: its own, or a replica.
+  std::vector<std::string> sources() const;
 
  private:
   friend class ObjectStore;
@@ -45,8 +47,9 @@ class ObjectReader {
 
   // The caller has pinned every blob of `record`.
   ObjectReader(ObjectStore* store, ObjectRecord record);
-  // Makes segment `index` the open one.
-  Status Open(size_t index);
+  // Makes segment `index` the open one, reading from the copy `choice` says.
+  enum class CopyChoice { kInTurn, kSelf, kReplica };
+  Status Open(size_t index, CopyChoice choice = CopyChoice::kInTurn);
   Status RecordDamage();
 
   ObjectStore* store_;
@@ -55,6 +58,8 @@ class ObjectReader {
   size_t open_index_ = 0;
   std::unique_ptr<BlobReader> open_;   // reader of segments_[open_index_], or none
   std::vector<RepairRecord> damage_;  // from blobs already closed
+  std::vector<std::string> sources_;  // per segment: the blob read ("" = not yet)
+  std::vector<std::string> replica_pins_;  // replicas this reader pinned
   bool closed_ = false;
 };
 

@@ -310,15 +310,17 @@ void ObjectStore::PinLocked(const ObjectRecord& record) {
 }
 
 bool ObjectStore::Unpin(const ObjectRecord& record) {
-  std::lock_guard lock(pin_mu_);
   bool freed = false;
-  for (const std::string& blob_id : BlobIdsOf(record)) {
-    auto it = pins_.find(blob_id);
-    if (it == pins_.end() || --it->second > 0) continue;
-    pins_.erase(it);
-    freed |= deferred_.erase(blob_id) > 0;
-  }
+  for (const std::string& blob_id : BlobIdsOf(record)) freed |= UnpinBlob(blob_id);
   return freed;
+}
+
+bool ObjectStore::UnpinBlob(const std::string& blob_id) {
+  std::lock_guard lock(pin_mu_);
+  auto it = pins_.find(blob_id);
+  if (it == pins_.end() || --it->second > 0) return false;
+  pins_.erase(it);
+  return deferred_.erase(blob_id) > 0;
 }
 
 void ObjectStore::DiscardPendingBlob(const BlobRecord& blob) {
@@ -359,7 +361,8 @@ Status ObjectStore::ValidateKey(const std::string& bucket, const std::string& ke
 
 // ---------------------------------------------------------------- writes
 
-Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier) {
+Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier,
+                                          const std::vector<std::string>& avoid_nodes) {
   BlobRecord blob;
   blob.blob_id = NewRandomId();
   blob.kind = kind;
@@ -368,7 +371,7 @@ Result<BlobRecord> ObjectStore::BeginBlob(BlobKind kind, uint64_t size_hint, con
   blob.tier = tier.empty() ? write_tier_ : tier;
   ASSIGN_OR_RETURN(blob.layout, TierLayout(blob.tier));
   blob.created_ms = NowMillis();
-  ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, blob.layout, blob.tier));
+  ASSIGN_OR_RETURN(blob.placement, cluster_->Place(blob.blob_id, blob.layout, blob.tier, avoid_nodes));
   RETURN_IF_ERROR(catalog_->InsertPendingBlob(blob));
   return blob;
 }

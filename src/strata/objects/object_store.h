@@ -8,11 +8,13 @@
 // are per thread. Refusals with S3 codes of their own: store_errors.h.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -75,6 +77,12 @@ struct MoveReport {
   uint64_t objects_changed = 0;  // rewritten or deleted during their copy: left as they are now
 };
 using MoveProgressFn = std::function<void(const MoveReport&)>;
+struct ReplicaReport {
+  uint64_t blobs = 0;            // blobs looked at
+  uint64_t replicas_added = 0;
+  uint64_t replicas_dropped = 0;
+  uint64_t bytes_copied = 0;
+};
 
 class MoveThrottle;
 
@@ -197,6 +205,17 @@ class ObjectStore {
   // small objects comes back and few block files remain.
   Result<CompactReport> CompactPacks();
 
+  // Keeps `copies` full copies (1..8) of the blobs of every object under
+  // `prefix` of `bucket` (keys under `exclude_prefixes` left alone): adds
+  // replicas on nodes the blob and its other copies do not use (each copy
+  // read back against the CRC32C of what was written, then committed in one
+  // transaction), or drops the extra ones. Reads then spread over the
+  // copies. FailedPrecondition when the tier has too few nodes for another
+  // copy (replicas.cc).
+  Result<ReplicaReport> SetReplicas(const std::string& bucket, const std::string& prefix, int copies,
+                                    const std::vector<std::string>& exclude_prefixes = {},
+                                    uint64_t bytes_per_second = 0);
+
   // Moves the current version of every object under `prefix` of `bucket`
   // to `options.tier` (tier_mover.cc): copies into new blobs there, reads
   // them back against the CRC32C of the copy, switches the catalog in one
@@ -226,8 +245,10 @@ class ObjectStore {
   // Writes `objects` as one pack blob and commits them in one transaction;
   // their stored records (with pack blob and offset) go to `committed`.
   Status WritePack(std::vector<PackedObject> objects, uint64_t total, std::vector<ObjectRecord>* committed);
-  // A pending blob on `tier` ("" = the write tier), placed and recorded.
-  Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier = "");
+  // A pending blob on `tier` ("" = the write tier), placed on nodes other
+  // than `avoid_nodes`, and recorded.
+  Result<BlobRecord> BeginBlob(BlobKind kind, uint64_t size_hint, const std::string& tier = "",
+                               const std::vector<std::string>& avoid_nodes = {});
   // Reads the tiers of strata.toml, gives untiered drives and blobs of an
   // older store to the first tier, and refuses drives of unknown tiers.
   Status LoadTiers();
@@ -251,11 +272,19 @@ class ObjectStore {
   // Finishes the target's writer, records the blob, and reads it back
   // against the CRC32C of what was copied (DataLoss when they differ).
   Status SealMoveTarget(MoveTarget& target);
+  // Brings one blob to `copies` copies (replicas.cc).
+  Status ReplicateBlob(const std::string& blob_id, int copies, MoveThrottle& throttle, ReplicaReport& report);
 
   // Readers pin the blobs of the version they read; see CollectGarbage.
   void PinLocked(const ObjectRecord& record);
   // True when one of the blobs is free now after a GC pass skipped it.
   bool Unpin(const ObjectRecord& record);
+  bool UnpinBlob(const std::string& blob_id);
+  // The copy of `blob` a reader should use, by turns over the blob and its
+  // replicas (over the replicas only with `replica_only`): a replica (pinned
+  // for the reader, which unpins it with UnpinBlob) or none for the blob
+  // itself, which the reader has pinned.
+  std::optional<BlobRecord> PinReplicaToRead(const BlobRecord& blob, bool replica_only = false);
 
   std::string root_;
   FileSystem* fs_ = nullptr;
@@ -268,6 +297,7 @@ class ObjectStore {
   std::unique_ptr<AccessRecorder> access_;
   std::map<std::string, Layout> tier_layouts_;  // every tier of strata.toml
   std::string write_tier_;
+  std::atomic<uint64_t> read_turn_{0};  // spreads reads over a blob's copies
 
   // Taken by OpenObject across its catalog lookup and pinning, and by
   // CollectGarbage while it chooses the blobs to remove.

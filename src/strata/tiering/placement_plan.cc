@@ -103,6 +103,7 @@ TierDecision DecideTier(const DatasetFacts& facts, const std::vector<PolicyRule>
     std::string why;
     if (!Matches(rule, facts, now_ms, &why)) continue;
     decision.tier = rule.tier;
+    decision.copies = static_cast<int>(rule.replicas);
     decision.why = (staged ? "staging ended; " : "") + why;
     return decision;
   }
@@ -142,7 +143,10 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
     for (const DatasetRecord* nested : NestedIn(d, datasets)) move.nested_prefixes.push_back(nested->prefix);
     ASSIGN_OR_RETURN(std::vector<TierUsage> usage,
                      store.catalog().TierUsageUnder(d.bucket, d.prefix, move.nested_prefixes));
-    for (const TierUsage& u : usage) {
+    for (size_t i = 0; i < usage.size(); ++i) {
+      const TierUsage& u = usage[i];
+      facts.min_copies = i == 0 ? u.min_copies : std::min(facts.min_copies, u.min_copies);
+      facts.max_copies = i == 0 ? u.max_copies : std::max(facts.max_copies, u.max_copies);
       facts.bytes_by_tier[u.tier] += u.bytes;
       facts.objects_by_tier[u.tier] += u.objects;
       facts.last_write_ms = std::max(facts.last_write_ms, u.last_modified_ms);
@@ -160,14 +164,22 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
       move.to = decision.tier;
       move.why = decision.why;
       move.stage_ended = decision.stage_ended;
+      move.copies = decision.copies;
+      move.min_copies = facts.min_copies;
+      move.max_copies = facts.max_copies;
       for (const auto& [tier, objects] : facts.objects_by_tier) {
         if (tier == decision.tier || objects == 0) continue;
         move.from.push_back(tier);
         move.objects += objects;
         move.bytes += facts.bytes_by_tier[tier];
       }
-      // An ended staging whose data is already home still needs clearing.
-      if (move.objects > 0 || move.stage_ended) plan.moves.push_back(std::move(move));
+      // Copies change with a move (a moved blob starts alone), or when their
+      // count is not the rule's; an ended staging whose data is already home
+      // still needs clearing.
+      const bool copies_off = move.copies > 0 && facts.objects > 0 &&
+                              (move.objects > 0 ? move.copies > 1
+                                                : facts.min_copies != move.copies || facts.max_copies != move.copies);
+      if (move.objects > 0 || copies_off || move.stage_ended) plan.moves.push_back(std::move(move));
     }
     plan.datasets.push_back(std::move(facts));
     plan.decisions.push_back(std::move(decision));
@@ -201,6 +213,17 @@ Result<ApplyReport> ApplyPlan(ObjectStore& store, const Plan& plan, const ApplyO
     report.moved.objects_already += moved->objects_already;
     report.moved.objects_changed += moved->objects_changed;
     if (moved->objects_moved > 0) ++report.datasets_moved;
+    if (move.copies > 0) {
+      auto copies = store.SetReplicas(move.bucket, move.prefix, move.copies, move.nested_prefixes,
+                                      options.bytes_per_second);
+      if (!copies.ok()) {
+        report.problems.push_back("dataset " + move.dataset + ": " + copies.status().ToString());
+        continue;
+      }
+      report.replicas_added += copies->replicas_added;
+      report.replicas_dropped += copies->replicas_dropped;
+      report.moved.bytes_moved += copies->bytes_copied;
+    }
     if (move.stage_ended) {
       Status cleared = store.catalog().SetDatasetStaging(move.dataset, "", 0);
       if (!cleared.ok()) report.problems.push_back("dataset " + move.dataset + ": " + cleared.ToString());
@@ -222,6 +245,8 @@ nlohmann::json PlanJson(const Plan& plan) {
                             {"objects", m.objects},
                             {"bytes", m.bytes},
                             {"why", m.why},
+                            {"copies", m.copies},
+                            {"copies_now", {m.min_copies, m.max_copies}},
                             {"stage_ended", m.stage_ended}});
   }
   out["datasets"] = json::array();
@@ -232,6 +257,8 @@ nlohmann::json PlanJson(const Plan& plan) {
            {"bytes", f.bytes},
            {"bytes_by_tier", f.bytes_by_tier},
            {"tier", plan.decisions[i].tier},
+           {"copies", plan.decisions[i].copies},
+           {"copies_now", {f.min_copies, f.max_copies}},
            {"why", plan.decisions[i].why},
            {"staged_tier", f.dataset.staged_tier},
            {"staged_until_ms", f.dataset.staged_until_ms}};

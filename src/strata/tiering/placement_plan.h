@@ -32,6 +32,8 @@ struct DatasetFacts {
   uint64_t bytes = 0;
   std::map<std::string, uint64_t> bytes_by_tier;  // where its bytes are now
   std::map<std::string, uint64_t> objects_by_tier;
+  int min_copies = 1;  // copies of its objects' blobs, least and most
+  int max_copies = 1;
   int64_t last_write_ms = 0;
   std::optional<int64_t> last_access_day;  // days since the epoch; none if never read or queried
   std::optional<double> popularity;        // predicted P(used) within the horizon, when there is a model
@@ -39,6 +41,7 @@ struct DatasetFacts {
 
 struct TierDecision {
   std::string tier;  // "" = stays where it is
+  int copies = 0;    // copies to keep (0 = as they are)
   std::string why;
   bool stage_ended = false;  // the staging is over: clear it once moved
 };
@@ -55,6 +58,8 @@ struct PlannedMove {
   std::string to;
   uint64_t objects = 0;  // to move
   uint64_t bytes = 0;
+  int copies = 0;              // copies to keep afterwards (0 = as they are)
+  int min_copies = 1, max_copies = 1;  // now
   std::string why;
   bool stage_ended = false;
   std::vector<std::string> nested_prefixes;  // other datasets' objects, left to them
@@ -84,7 +89,9 @@ struct ApplyOptions {
 };
 struct ApplyReport {
   size_t datasets_moved = 0;
-  MoveReport moved;
+  MoveReport moved;  // bytes_moved includes the bytes copied for replicas
+  uint64_t replicas_added = 0;
+  uint64_t replicas_dropped = 0;
   std::vector<std::string> problems;  // per dataset that could not move; the rest went on
 };
 
