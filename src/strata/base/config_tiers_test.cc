@@ -96,7 +96,7 @@ TEST(PolicyConfigTest, ReadsEveryKey) {
   const std::string text = std::string(kTwoTiers) +
                            "[[policies]]\nname = \"archive-old\"\nprefix = \"sim/runs/\"\nmin_age_days = 30\n"
                            "min_idle_days = 14\nmax_idle_days = 400\nmin_size = \"1GiB\"\nmax_size = 1099511627776\n"
-                           "popularity_below = 0.25\npopularity_at_least = 0\ntier = \"cold\"\n\n"
+                           "popularity_below = 0.25\npopularity_at_least = 0\ntier = \"cold\"\nreplicas = 3\n\n"
                            "[[policies]]\nname = \"popular\"\npopularity_at_least = 1\ntier = \"hot\"\n";
   Result<StoreConfig> config = ParseConfig(text, "strata.toml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -112,6 +112,7 @@ TEST(PolicyConfigTest, ReadsEveryKey) {
   EXPECT_EQ(a.popularity_below, 0.25);
   EXPECT_EQ(a.popularity_at_least, 0.0);
   EXPECT_EQ(a.tier, "cold");
+  EXPECT_EQ(a.replicas, 3u);
   PolicyRule b;  // unset keys keep their defaults: no condition
   b.name = "popular";
   b.popularity_at_least = 1.0;
@@ -146,6 +147,8 @@ TEST(PolicyConfigTest, BadPoliciesAreRefusedWithTheirLine) {
       {head + "popularity_below = \"0.5\"\n", "line 10: popularity_below" + probability},
       {head + "prefix = \"nobucket\"\n", "line 10: prefix in [[policies]] must be bucket/ or bucket/prefix"},
       {head + "max_size = 0\n", "line 10: max_size in [[policies]] must be greater than zero"},
+      {head + "replicas = 9\n", "line 10: replicas in [[policies]] must be from 1 to 8"},
+      {head + "replicas = 0\n", "line 10: replicas in [[policies]] must be from 1 to 8"},
       {head + "max_idle_days = 0\n", "line 10: max_idle_days in [[policies]] must be from 1"},
       {head + "min_size = \"2MiB\"\nmax_size = \"1MiB\"\n", "line 8: policy 'p': max_size is below min_size"},
       {head + "min_idle_days = 5\nmax_idle_days = 5\n",
@@ -178,6 +181,7 @@ TEST(PolicyConfigTest, RenderedTiersAndPoliciesReadBackEqual) {
   full.popularity_below = 0.1 + 0.2;  // needs all 17 digits
   full.popularity_at_least = 0;       // 0 is a condition
   full.tier = "archive";
+  full.replicas = 2;
   PolicyRule bare;
   bare.name = "popular";
   bare.popularity_at_least = 1;
@@ -205,6 +209,7 @@ TEST(PolicyConfigTest, RenderedTiersAndPoliciesReadBackEqual) {
     EXPECT_EQ(got.popularity_below, want.popularity_below) << want.name;
     EXPECT_EQ(got.popularity_at_least, want.popularity_at_least) << want.name;
     EXPECT_EQ(got.tier, want.tier);
+    EXPECT_EQ(got.replicas, want.replicas);
     EXPECT_EQ(got, want);
   }
 

@@ -50,6 +50,16 @@ std::string TierUnder(const PolicyRule& rule, const DatasetFacts& facts) {
   return DecideTier(facts, {rule}, "hot", kNow).tier;
 }
 
+TEST(DecideTierTest, TheMatchingRuleGivesItsCopiesAndStagingNone) {
+  PolicyRule popular = Rule("popular", "hot");
+  popular.replicas = 3;
+  EXPECT_EQ(DecideTier(Facts(kToday), {popular}, "hot", kNow).copies, 3);
+  EXPECT_EQ(DecideTier(Facts(kToday), {Rule("plain", "hot")}, "hot", kNow).copies, 0);  // leave them
+  DatasetFacts staged = Facts(kToday);
+  staged.dataset.staged_tier = "cold";
+  EXPECT_EQ(DecideTier(staged, {popular}, "hot", kNow).copies, 0);
+}
+
 TEST(DecideTierTest, TheFirstMatchingRuleWins) {
   PolicyRule cold = IdleRule(10, 0, "cold");
   cold.name = "r1";
