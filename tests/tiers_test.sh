@@ -133,12 +133,14 @@ check "apply moves run1 to hot; the plan is then empty"
 # ---- staging.
 strata stage -q run1 --tier capacity --for 3s
 [[ "$(run1_tiers)" == "capacity:11 " ]] || fail "staged run1 is on $(run1_tiers)"
+strata dataset ls | grep -E '^run1	lab/run1/	staged on capacity until 20' >/dev/null || fail "dataset ls: $(strata dataset ls)"
 grep -q 'nothing to move' <(strata plan) || fail "plan while staged: $(strata plan)"
 sleep 3.2
 strata plan > plan.txt
 grep -E '^run1 +capacity +hot .*staging ended; policy run1-hot' plan.txt >/dev/null || fail "plan after the staging: $(cat plan.txt)"
 strata apply -q
 [[ "$(run1_tiers)" == "hot:11 " ]] || fail "run1 did not return to hot: $(run1_tiers)"
+if strata dataset ls | grep -q staged; then fail "the ended staging was not cleared: $(strata dataset ls)"; fi
 expect_fail_with 1 "dataset 'run1' is not staged" -- strata unstage run1
 strata stage -q run2 --tier capacity
 [[ "$(tier_of lab/run2/data.bin)" == capacity ]] || fail "stage run2 did not move it"

@@ -42,12 +42,22 @@ int RunDatasetList(const GlobalOptions& options) {
   if (options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const DatasetRecord& d : *datasets) {
-      out.push_back({{"name", d.name}, {"bucket", d.bucket}, {"prefix", d.prefix}, {"created", FormatIso8601(d.created_ms)}});
+      nlohmann::json entry{{"name", d.name}, {"bucket", d.bucket}, {"prefix", d.prefix},
+                           {"created", FormatIso8601(d.created_ms)}, {"staged_tier", d.staged_tier}};
+      entry["staged_until"] = d.staged_until_ms ? nlohmann::json(FormatIso8601(d.staged_until_ms)) : nullptr;
+      out.push_back(std::move(entry));
     }
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
-  for (const DatasetRecord& d : *datasets) std::cout << d.name << "\t" << d.bucket << "/" << d.prefix << "\n";
+  for (const DatasetRecord& d : *datasets) {
+    std::cout << d.name << "\t" << d.bucket << "/" << d.prefix;
+    if (!d.staged_tier.empty()) {
+      std::cout << "\tstaged on " << d.staged_tier
+                << (d.staged_until_ms ? " until " + FormatIso8601(d.staged_until_ms) : std::string(" until unstaged"));
+    }
+    std::cout << "\n";
+  }
   return kExitOk;
 }
 
