@@ -7,7 +7,8 @@
 
 namespace strata {
 
-ObjectReader::ObjectReader(ObjectStore* store, ObjectRecord record) : store_(store), record_(std::move(record)) {
+ObjectReader::ObjectReader(ObjectStore* store, ObjectRecord record)
+    : store_(store), record_(std::move(record)), turn_(store->NextReadTurn()) {
   if (record_.parts.empty()) {
     segments_.push_back(Segment{record_.blob_id, record_.blob_offset, 0, record_.size});
     return;
@@ -65,7 +66,9 @@ Status ObjectReader::Open(size_t index, CopyChoice choice) {
   ASSIGN_OR_RETURN(BlobRecord blob, store_->catalog_->GetBlob(segment.blob_id));
   // Reads spread over the blob and its replicas, in turn.
   if (choice != CopyChoice::kSelf) {
-    if (auto copy = store_->PinReplicaToRead(blob, choice == CopyChoice::kReplica)) {
+    // Segment by segment from this reader's turn: the parts of one object
+    // spread too, and the next reader starts on the next copy.
+    if (auto copy = store_->PinReplicaToRead(blob, turn_ + index, choice == CopyChoice::kReplica)) {
       replica_pins_.push_back(copy->blob_id);
       blob = std::move(*copy);
     }

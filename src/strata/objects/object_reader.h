@@ -54,6 +54,7 @@ class ObjectReader {
 
   ObjectStore* store_;
   ObjectRecord record_;
+  uint64_t turn_;  // which copy this reader starts on (ObjectStore::NextReadTurn)
   std::vector<Segment> segments_;
   size_t open_index_ = 0;
   std::unique_ptr<BlobReader> open_;   // reader of segments_[open_index_], or none

@@ -280,11 +280,13 @@ class ObjectStore {
   // True when one of the blobs is free now after a GC pass skipped it.
   bool Unpin(const ObjectRecord& record);
   bool UnpinBlob(const std::string& blob_id);
-  // The copy of `blob` a reader should use, by turns over the blob and its
-  // replicas (over the replicas only with `replica_only`): a replica (pinned
-  // for the reader, which unpins it with UnpinBlob) or none for the blob
-  // itself, which the reader has pinned.
-  std::optional<BlobRecord> PinReplicaToRead(const BlobRecord& blob, bool replica_only = false);
+  // The copy of `blob` a reader takes on its `turn` (the blob and its
+  // replicas in a cycle; the replicas only with `replica_only`): a replica
+  // (pinned for the reader, which unpins it with UnpinBlob) or none for the
+  // blob itself, which the reader has pinned.
+  std::optional<BlobRecord> PinReplicaToRead(const BlobRecord& blob, uint64_t turn, bool replica_only);
+  // A new reader's first turn: consecutive readers start on different copies.
+  uint64_t NextReadTurn() { return read_turn_.fetch_add(1); }
 
   std::string root_;
   FileSystem* fs_ = nullptr;

@@ -19,13 +19,13 @@ std::vector<std::string> NodesOf(const BlobRecord& blob) {
 
 }  // namespace
 
-std::optional<BlobRecord> ObjectStore::PinReplicaToRead(const BlobRecord& blob, bool replica_only) {
+std::optional<BlobRecord> ObjectStore::PinReplicaToRead(const BlobRecord& blob, uint64_t turn, bool replica_only) {
   auto replicas = catalog_->ListReplicas(blob.blob_id);
   if (!replicas.ok() || replicas->empty()) return std::nullopt;
   const size_t choices = replicas->size() + (replica_only ? 0 : 1);
-  const uint64_t turn = read_turn_.fetch_add(1) % choices + (replica_only ? 1 : 0);
-  if (turn == 0) return std::nullopt;  // the blob itself
-  BlobRecord copy = (*replicas)[turn - 1];
+  const uint64_t pick = turn % choices + (replica_only ? 1 : 0);
+  if (pick == 0) return std::nullopt;  // the blob itself
+  BlobRecord copy = (*replicas)[pick - 1];
   {
     std::lock_guard lock(pin_mu_);
     ++pins_[copy.blob_id];
