@@ -66,9 +66,10 @@ run1_tiers() {
 target=capacity interrupted=0 mixed=0 it=0
 while (( it < ITERATIONS || (mixed == 0 && it < 3 * ITERATIONS) )); do
   it=$((it + 1))
-  # 4 MiB/s over ~15 MiB in batches of about 8 MiB: a move takes about four
-  # seconds with a switch half way, and the kill lands before, between or after.
-  "$STRATA" --store "$STORE" -q move lab/run1/ --tier "$target" --rate 4MiB 2>/dev/null &
+  # 8 MiB/s over ~15 MiB copied and read back to verify, in batches of about
+  # 8 MiB: a move takes about four seconds with a switch half way, and the
+  # kill lands before, between or after.
+  "$STRATA" --store "$STORE" -q move lab/run1/ --tier "$target" --rate 8MiB 2>/dev/null &
   pid=$!
   sleep "$(printf '0.%03d' $((50 + RANDOM % 900)))"
   sleep $((RANDOM % 4))

@@ -139,8 +139,8 @@ Result<std::vector<TierUsage>> SqliteCatalog::TierUsageUnder(const std::string& 
   };
   std::string sql =
       "SELECT b.tier, COUNT(*), SUM(o.size), MAX(o.modified_ms),"
-      " MIN(1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id)),"
-      " MAX(1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id))"
+      " MIN(CASE WHEN b.kind = 'object' THEN 1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id) END),"
+      " MAX(CASE WHEN b.kind = 'object' THEN 1 + (SELECT COUNT(*) FROM replicas r WHERE r.blob_id = o.blob_id) END)"
       " FROM objects o JOIN blobs b ON b.blob_id = o.blob_id WHERE o.bucket = ?1 AND " + range(prefix);
   for (const std::string& nested : exclude) sql += " AND NOT (" + range(nested) + ")";
   ASSIGN_OR_RETURN(SqliteStatement query, db_->Prepare(sql + " GROUP BY b.tier ORDER BY b.tier"));

@@ -171,9 +171,11 @@ struct TierUsage {
   uint64_t objects = 0;
   uint64_t bytes = 0;
   int64_t last_modified_ms = 0;
-  // Copies of the objects' first blobs: 1 + its replicas, least and most.
-  int min_copies = 1;
-  int max_copies = 1;
+  // Copies of the objects' first blobs: 1 + its replicas, least and most,
+  // over the objects with blobs of their own (packs are not replicated);
+  // 0 when there are none.
+  int min_copies = 0;
+  int max_copies = 0;
 };
 
 struct ListOptions {

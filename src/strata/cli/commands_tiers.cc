@@ -92,6 +92,8 @@ int RunMove(const GlobalOptions& options, const std::string& target, const std::
   bar.Finish();
   if (!report.ok()) return Fail(report.status());
   PrintMoveSummary(options, *report, "moved to " + tier);
+  // Row-group indexes live beside a blob's blocks: moved tables get new ones.
+  for (const std::string& key : report->moved_tables) IndexNewTable(**store, path->bucket + "/" + key, options);
   return kExitOk;
 }
 
@@ -109,7 +111,7 @@ void PrintPlan(const tiering::Plan& plan) {
     // Copies now -> wanted; "-" when the policy leaves them as they are.
     std::string now = std::to_string(m.min_copies);
     if (m.max_copies != m.min_copies) now += ".." + std::to_string(m.max_copies);
-    const std::string copies = m.copies > 0 ? now + "->" + std::to_string(m.copies) : "-";
+    const std::string copies = m.copies > 0 && m.max_copies > 0 ? now + "->" + std::to_string(m.copies) : "-";
     std::printf("%-24s %-16s %-12s %9llu %12s %-7s  %s\n", m.dataset.c_str(), Join(m.from).c_str(), m.to.c_str(),
                 static_cast<unsigned long long>(m.objects), FormatByteSize(m.bytes).c_str(), copies.c_str(),
                 m.why.c_str());
@@ -160,6 +162,10 @@ int ApplyMoves(const GlobalOptions& options, ObjectStore& store, tiering::Plan p
   if (!report.ok()) return Fail(report.status());
   for (const std::string& problem : report->problems) std::cerr << "strata: " << problem << "\n";
   PrintMoveSummary(options, report->moved, std::to_string(report->datasets_moved) + " dataset(s)");
+  for (const std::string& table : report->moved_tables) IndexNewTable(store, table, options);
+  if (report->stopped_at_budget && !options.quiet && !options.json) {
+    std::cout << "stopped at --max-bytes; run 'strata apply' again to go on\n";
+  }
   if (!options.quiet && !options.json && report->replicas_added + report->replicas_dropped > 0) {
     std::cout << "replicas: " << report->replicas_added << " added, " << report->replicas_dropped << " dropped\n";
   }
@@ -233,7 +239,9 @@ int RunReplicate(const GlobalOptions& options, const std::string& target, int co
   if (!rate.ok()) return Fail(rate.status());
   auto store = OpenStore(options);
   if (!store.ok()) return Fail(store.status());
-  auto report = (*store)->SetReplicas(path->bucket, path->key, copies, {}, *rate);
+  ReplicaOptions replica_options;
+  replica_options.bytes_per_second = *rate;
+  auto report = (*store)->SetReplicas(path->bucket, path->key, copies, replica_options);
   if (!report.ok()) return Fail(report.status());
   if (options.json) {
     std::cout << json{{"blobs", report->blobs},
@@ -282,7 +290,8 @@ void AddTierCommands(CLI::App& app, GlobalOptions& options, int& exit_code) {
 
   auto* apply = app.add_subcommand("apply", "Carry out the plan: move datasets to their tiers");
   AddRateFlag(apply, *flags);
-  apply->add_option("--max-bytes", flags->max_bytes, "Start no more moves after this much has moved");
+  apply->add_option("--max-bytes", flags->max_bytes,
+                    "Stop (between batches) after this much has been copied; apply again to go on");
   apply->callback([&, flags] { exit_code = RunApply(options, *flags); });
 
   auto* stage = app.add_subcommand("stage", "Keep a dataset on a tier for a while (an analysis campaign)");

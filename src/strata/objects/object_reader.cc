@@ -62,6 +62,10 @@ Status ObjectReader::Open(size_t index, CopyChoice choice) {
     for (const RepairRecord& repair : open_->damage()) damage_.push_back(repair);
     open_.reset();
   }
+  if (!open_replica_.empty()) {
+    collect_ |= store_->UnpinBlob(open_replica_);
+    open_replica_.clear();
+  }
   const Segment& segment = segments_[index];
   ASSIGN_OR_RETURN(BlobRecord blob, store_->catalog_->GetBlob(segment.blob_id));
   // Reads spread over the blob and its replicas, in turn.
@@ -69,7 +73,7 @@ Status ObjectReader::Open(size_t index, CopyChoice choice) {
     // Segment by segment from this reader's turn: the parts of one object
     // spread too, and the next reader starts on the next copy.
     if (auto copy = store_->PinReplicaToRead(blob, turn_ + index, choice == CopyChoice::kReplica)) {
-      replica_pins_.push_back(copy->blob_id);
+      open_replica_ = copy->blob_id;
       blob = std::move(*copy);
     }
   }
@@ -89,8 +93,9 @@ Status ObjectReader::Close() {
     for (const RepairRecord& repair : open_->damage()) damage_.push_back(repair);
     open_.reset();
   }
-  bool collect = store_->Unpin(record_);
-  for (const std::string& replica : replica_pins_) collect |= store_->UnpinBlob(replica);
+  bool collect = store_->Unpin(record_) || collect_;
+  if (!open_replica_.empty()) collect |= store_->UnpinBlob(open_replica_);
+  open_replica_.clear();
   Status st = RecordDamage();
   // This reader held the last pin on a blob that GC had to leave.
   if (collect) {

@@ -60,7 +60,8 @@ class ObjectReader {
   std::unique_ptr<BlobReader> open_;   // reader of segments_[open_index_], or none
   std::vector<RepairRecord> damage_;  // from blobs already closed
   std::vector<std::string> sources_;  // per segment: the blob read ("" = not yet)
-  std::vector<std::string> replica_pins_;  // replicas this reader pinned
+  std::string open_replica_;  // the replica open_ reads, pinned by this reader ("" = none)
+  bool collect_ = false;      // a replica let go of was waiting for GC
   bool closed_ = false;
 };
 

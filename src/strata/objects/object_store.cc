@@ -41,15 +41,14 @@ Result<int> LockStore(const std::string& root) {
   return fd;
 }
 
-// The blobs an object's bytes are in: its parts', or its own (or pack).
+}  // namespace
+
 std::vector<std::string> BlobIdsOf(const ObjectRecord& record) {
   if (record.parts.empty()) return {record.blob_id};
   std::vector<std::string> ids;
   for (const ObjectPart& part : record.parts) ids.push_back(part.blob_id);
   return ids;
 }
-
-}  // namespace
 
 // ---------------------------------------------------------------- lifecycle
 

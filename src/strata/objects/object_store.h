@@ -45,6 +45,9 @@ struct InitOptions {
   std::map<std::string, int> tier_drives;
 };
 
+// The blobs an object's bytes are in: its parts', or its own (or pack).
+std::vector<std::string> BlobIdsOf(const ObjectRecord& record);
+
 // The embedded default store: a hot tier (2+1 on 3 directory drives), where
 // new objects go, and a capacity tier (4+2 on 6), on one node.
 InitOptions EmbeddedDefault();
@@ -69,19 +72,29 @@ struct MoveOptions {
   std::string tier;
   uint64_t bytes_per_second = 0;  // copy rate limit; 0 = none
   std::vector<std::string> exclude_prefixes;  // keys under these stay (other datasets nested inside)
+  uint64_t max_bytes = 0;  // stop between batches after moving this much (0 = no limit)
 };
 struct MoveReport {
   uint64_t objects_moved = 0;
   uint64_t bytes_moved = 0;
   uint64_t objects_already = 0;  // already on the tier
   uint64_t objects_changed = 0;  // rewritten or deleted during their copy: left as they are now
+  bool stopped_at_budget = false;  // max_bytes reached with objects left to look at
+  std::vector<std::string> moved_tables;  // keys of moved objects ending in .parquet (their indexes stay behind)
 };
 using MoveProgressFn = std::function<void(const MoveReport&)>;
+struct ReplicaOptions {
+  std::vector<std::string> exclude_prefixes;  // keys under these are left alone
+  uint64_t bytes_per_second = 0;              // copy rate limit; 0 = none
+  uint64_t max_bytes = 0;                     // stop between objects after copying this much (0 = no limit)
+};
 struct ReplicaReport {
-  uint64_t blobs = 0;            // blobs looked at
+  uint64_t blobs = 0;            // blobs of their own looked at
+  uint64_t packs_skipped = 0;    // packs of small objects, which are not replicated
   uint64_t replicas_added = 0;
   uint64_t replicas_dropped = 0;
   uint64_t bytes_copied = 0;
+  bool stopped_at_budget = false;
 };
 
 class MoveThrottle;
@@ -206,15 +219,14 @@ class ObjectStore {
   Result<CompactReport> CompactPacks();
 
   // Keeps `copies` full copies (1..8) of the blobs of every object under
-  // `prefix` of `bucket` (keys under `exclude_prefixes` left alone): adds
-  // replicas on nodes the blob and its other copies do not use (each copy
-  // read back against the CRC32C of what was written, then committed in one
-  // transaction), or drops the extra ones. Reads then spread over the
-  // copies. FailedPrecondition when the tier has too few nodes for another
-  // copy (replicas.cc).
+  // `prefix` of `bucket`: adds replicas on nodes the blob and its other
+  // copies do not use (each copy read back against the CRC32C of what was
+  // written, then committed in one transaction), or drops the extra ones.
+  // Reads then spread over the copies. Small objects in packs are not
+  // replicated. FailedPrecondition when the tier has too few nodes for
+  // another copy (replicas.cc).
   Result<ReplicaReport> SetReplicas(const std::string& bucket, const std::string& prefix, int copies,
-                                    const std::vector<std::string>& exclude_prefixes = {},
-                                    uint64_t bytes_per_second = 0);
+                                    const ReplicaOptions& options = {});
 
   // Moves the current version of every object under `prefix` of `bucket`
   // to `options.tier` (tier_mover.cc): copies into new blobs there, reads
@@ -271,7 +283,9 @@ class ObjectStore {
                    MoveThrottle& throttle);
   // Finishes the target's writer, records the blob, and reads it back
   // against the CRC32C of what was copied (DataLoss when they differ).
-  Status SealMoveTarget(MoveTarget& target);
+  Status SealMoveTarget(MoveTarget& target, MoveThrottle& throttle);
+  // Pins the blobs of `object` if it is still the current version.
+  bool PinCurrent(const ObjectRecord& object);
   // Brings one blob to `copies` copies (replicas.cc).
   Status ReplicateBlob(const std::string& blob_id, int copies, MoveThrottle& throttle, ReplicaReport& report);
 

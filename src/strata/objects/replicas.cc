@@ -4,7 +4,6 @@
 // committed as a replica in one catalog transaction; a crash before that
 // leaves it to recovery. Readers take the copies in turn (PinReplicaToRead).
 #include <algorithm>
-#include <set>
 
 #include "strata/objects/blob_copy.h"
 
@@ -42,32 +41,35 @@ std::optional<BlobRecord> ObjectStore::PinReplicaToRead(const BlobRecord& blob, 
 }
 
 Result<ReplicaReport> ObjectStore::SetReplicas(const std::string& bucket, const std::string& prefix, int copies,
-                                               const std::vector<std::string>& exclude_prefixes,
-                                               uint64_t bytes_per_second) {
+                                               const ReplicaOptions& options) {
   if (copies < 1 || copies > 8) {
     return Status::InvalidArgument("copies must be from 1 to 8, got " + std::to_string(copies));
   }
   RETURN_IF_ERROR(FlushPacks());
   ReplicaReport report;
-  MoveThrottle throttle(bytes_per_second);
-  std::set<std::string> seen;  // a pack is looked at once, whichever of its objects comes first
+  MoveThrottle throttle(options.bytes_per_second);
   ListOptions list;
   list.prefix = prefix;
-  while (true) {
+  while (!report.stopped_at_budget) {
     ASSIGN_OR_RETURN(ListPage page, catalog_->ListObjects(bucket, list));
     for (const ObjectRecord& object : page.objects) {
-      const bool excluded = std::any_of(exclude_prefixes.begin(), exclude_prefixes.end(),
+      if (options.max_bytes > 0 && report.bytes_copied >= options.max_bytes) {
+        report.stopped_at_budget = true;  // a later call goes on
+        break;
+      }
+      const bool excluded = std::any_of(options.exclude_prefixes.begin(), options.exclude_prefixes.end(),
                                         [&](const std::string& p) { return object.key.rfind(p, 0) == 0; });
       if (excluded) continue;
-      std::vector<std::string> blob_ids;
-      if (object.parts.empty()) blob_ids.push_back(object.blob_id);
-      for (const ObjectPart& part : object.parts) blob_ids.push_back(part.blob_id);
-      for (const std::string& blob_id : blob_ids) {
-        if (!seen.insert(blob_id).second) continue;
-        ++report.blobs;
-        RETURN_IF_ERROR(ReplicateBlob(blob_id, copies, throttle, report)
-                            .WithContext("object " + object.bucket + "/" + object.key));
+      // Pinned while copied: an overwrite meanwhile cannot pull the blocks
+      // from under the copy (its replica is then dropped with the blob).
+      if (!PinCurrent(object)) continue;
+      Status st = Status::OK();
+      for (const std::string& blob_id : BlobIdsOf(object)) {
+        st = ReplicateBlob(blob_id, copies, throttle, report);
+        if (!st.ok()) break;
       }
+      Unpin(object);
+      RETURN_IF_ERROR(st.WithContext("object " + object.bucket + "/" + object.key));
     }
     if (!page.truncated) break;
     list.start_after = page.next_start_after;
@@ -80,8 +82,15 @@ Status ObjectStore::ReplicateBlob(const std::string& blob_id, int copies, MoveTh
                                   ReplicaReport& report) {
   ASSIGN_OR_RETURN(BlobRecord blob, catalog_->GetBlob(blob_id));
   if (blob.state != BlobState::kCommitted) return Status::OK();  // changed meanwhile: nothing to copy
+  // A pack holds other datasets' small objects too, whose policies may want
+  // other counts: packs are not replicated.
+  if (blob.kind == BlobKind::kPack) {
+    ++report.packs_skipped;
+    return Status::OK();
+  }
+  ++report.blobs;
   ASSIGN_OR_RETURN(std::vector<BlobRecord> replicas, catalog_->ListReplicas(blob_id));
-  // Too many: the newest go first.
+  // Too many: the last in id order go.
   while (static_cast<int>(replicas.size()) + 1 > copies) {
     RETURN_IF_ERROR(catalog_->DropReplica(blob_id, replicas.back().blob_id));
     replicas.pop_back();
@@ -94,6 +103,7 @@ Status ObjectStore::ReplicateBlob(const std::string& blob_id, int copies, MoveTh
     }
     auto begun = BeginBlob(BlobKind::kObject, blob.size, blob.tier, used);
     if (!begun.ok()) {
+      if (begun.status().code() != StatusCode::kFailedPrecondition) return begun.status();
       return begun.status().WithContext("copy " + std::to_string(replicas.size() + 2) + " of blob " + blob_id +
                                         " needs nodes of tier " + blob.tier + " that its other copies do not use");
     }
@@ -104,11 +114,15 @@ Status ObjectStore::ReplicateBlob(const std::string& blob_id, int copies, MoveTh
       target.writer = std::move(*writer);
       st = CopyRange(blob, 0, blob.size, target, throttle);
     }
-    if (st.ok()) st = SealMoveTarget(target);
+    if (st.ok()) st = SealMoveTarget(target, throttle);
     if (st.ok()) st = catalog_->AddReplica(blob_id, target.blob.blob_id, BlobCompletion{target.bytes, target.blob.placement});
     if (!st.ok()) {
       if (target.writer) target.writer->Abort();
       DiscardPendingBlob(target.blob);
+      // Released meanwhile (its object overwritten): AddReplica dropped the
+      // copy with it, and there is nothing left to copy.
+      auto now = catalog_->GetBlob(blob_id);
+      if (now.ok() && now->state != BlobState::kCommitted) return Status::OK();
       return st;
     }
     report.bytes_copied += target.bytes;

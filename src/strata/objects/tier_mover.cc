@@ -50,10 +50,11 @@ Status ObjectStore::CopyRange(const BlobRecord& source, uint64_t offset, uint64_
   return Status::OK();
 }
 
-Status ObjectStore::SealMoveTarget(MoveTarget& target) {
+Status ObjectStore::SealMoveTarget(MoveTarget& target, MoveThrottle& throttle) {
   auto placement = target.writer->Finish();
   target.writer.reset();
-  if (!placement.ok()) return placement.status().WithContext("tier move");
+  if (!placement.ok()) return placement.status().WithContext("writing blob " + target.blob.blob_id + " on tier " +
+                                                              target.blob.tier);
   RETURN_IF_ERROR(FinishBlob(target.blob, target.bytes, *placement));
   RETURN_IF_ERROR(catalog_->FinishPendingBlob(target.blob.blob_id, target.blob.size, target.blob.placement));
   // Verify: what the new blob returns must be what was copied into it.
@@ -65,6 +66,7 @@ Status ObjectStore::SealMoveTarget(MoveTarget& target) {
     RETURN_IF_ERROR(reader->Read(done, chunk).WithContext("verifying moved blob " + target.blob.blob_id));
     crc = Crc32cExtend(crc, chunk.data(), chunk.size());
     done += chunk.size();
+    throttle.Account(chunk.size());
   }
   if (crc != target.crc) {
     return Status::DataLoss("moved blob " + target.blob.blob_id + " on tier " + target.blob.tier +
@@ -99,38 +101,61 @@ Result<MoveReport> ObjectStore::MoveObjects(const std::string& bucket, const std
       RETURN_IF_ERROR(MoveBatch(batch, options.tier, throttle, report));
       if (progress) progress(report);
       begin = end;
+      // Stop between batches once the budget is spent: a later call goes on.
+      if (options.max_bytes > 0 && report.bytes_moved >= options.max_bytes && begin < page.objects.size()) {
+        report.stopped_at_budget = true;
+        break;
+      }
     }
-    if (!page.truncated) break;
+    if (report.stopped_at_budget || !page.truncated) break;
     list.start_after = page.next_start_after;
   }
   RETURN_IF_ERROR(CollectGarbage());
   return report;
 }
 
+// Pins the blobs of `object` for the copy, then checks that it is still the
+// current version: a blob that went away before the pin belonged to a
+// version that is no longer current (see CollectGarbage), so a false here
+// means "changed meanwhile", and true means the blobs stay until unpinned.
+bool ObjectStore::PinCurrent(const ObjectRecord& object) {
+  {
+    std::lock_guard lock(pin_mu_);
+    PinLocked(object);
+  }
+  auto current = catalog_->GetObject(object.bucket, object.key);
+  if (current.ok() && current->version_id == object.version_id) return true;
+  Unpin(object);
+  return false;
+}
+
 Status ObjectStore::MoveBatch(const std::vector<ObjectRecord>& objects, const std::string& tier, MoveThrottle& throttle,
                               MoveReport& report) {
   std::deque<MoveTarget> targets;  // every blob written for this batch (stable addresses)
   std::vector<ObjectRecord> moved;
+  std::vector<ObjectRecord> pinned;
   // Removes what this batch wrote when it fails before the switch.
-  auto abandon = [&](Status why) {
-    for (MoveTarget& t : targets) {
-      if (t.writer) t.writer->Abort();
-      DiscardPendingBlob(t.blob);
+  auto drop = [&](MoveTarget& t) {
+    if (t.writer) t.writer->Abort();
+    t.writer.reset();
+    DiscardPendingBlob(t.blob);
+  };
+  auto finish = [&](Status st) {
+    if (!st.ok()) {
+      for (MoveTarget& t : targets) drop(t);
     }
-    return why;
+    for (const ObjectRecord& object : pinned) Unpin(object);  // GC at the end of MoveObjects
+    return st;
   };
   MoveTarget* pack = nullptr;  // small objects of the batch share one new pack
   for (const ObjectRecord& object : objects) {
+    const std::string what = "moving " + object.bucket + "/" + object.key + " to tier " + tier;
     ObjectRecord copy = object;
     bool already = true;
     std::vector<BlobRecord> sources;
-    for (const std::string& blob_id : object.parts.empty() ? std::vector<std::string>{object.blob_id} : [&] {
-           std::vector<std::string> ids;
-           for (const ObjectPart& part : object.parts) ids.push_back(part.blob_id);
-           return ids;
-         }()) {
+    for (const std::string& blob_id : BlobIdsOf(object)) {
       auto blob = catalog_->GetBlob(blob_id);
-      if (!blob.ok()) return abandon(blob.status().WithContext("object " + object.bucket + "/" + object.key));
+      if (!blob.ok()) return finish(blob.status().WithContext(what));
       already = already && blob->tier == tier;
       sources.push_back(std::move(*blob));
     }
@@ -138,15 +163,20 @@ Status ObjectStore::MoveBatch(const std::vector<ObjectRecord>& objects, const st
       ++report.objects_already;
       continue;
     }
+    if (!PinCurrent(object)) {
+      ++report.objects_changed;
+      continue;
+    }
+    pinned.push_back(object);
     Status st = Status::OK();
     if (sources.front().kind == BlobKind::kPack) {
       if (pack == nullptr) {
         auto blob = BeginBlob(BlobKind::kPack, 0, tier);
-        if (!blob.ok()) return abandon(blob.status());
+        if (!blob.ok()) return finish(blob.status().WithContext(what));
         targets.push_back(MoveTarget{*blob, nullptr, 0, 0});
         pack = &targets.back();
         auto writer = cluster_->WriteBlob(pack->blob);
-        if (!writer.ok()) return abandon(writer.status());
+        if (!writer.ok()) return finish(writer.status().WithContext(what));
         pack->writer = std::move(*writer);
       }
       copy.blob_id = pack->blob.blob_id;
@@ -156,14 +186,14 @@ Status ObjectStore::MoveBatch(const std::vector<ObjectRecord>& objects, const st
       for (size_t i = 0; st.ok() && i < sources.size(); ++i) {
         const uint64_t size = object.parts.empty() ? object.size : object.parts[i].size;
         auto blob = BeginBlob(BlobKind::kObject, size, tier);
-        if (!blob.ok()) return abandon(blob.status());
+        if (!blob.ok()) return finish(blob.status().WithContext(what));
         targets.push_back(MoveTarget{*blob, nullptr, 0, 0});
         MoveTarget& target = targets.back();
         auto writer = cluster_->WriteBlob(target.blob);
-        if (!writer.ok()) return abandon(writer.status());
+        if (!writer.ok()) return finish(writer.status().WithContext(what));
         target.writer = std::move(*writer);
         st = CopyRange(sources[i], 0, size, target, throttle);
-        if (st.ok()) st = SealMoveTarget(target);
+        if (st.ok()) st = SealMoveTarget(target, throttle);
         if (object.parts.empty()) {
           copy.blob_id = target.blob.blob_id;
           copy.blob_offset = 0;
@@ -173,22 +203,25 @@ Status ObjectStore::MoveBatch(const std::vector<ObjectRecord>& objects, const st
         }
       }
     }
-    if (!st.ok()) return abandon(st.WithContext("moving " + object.bucket + "/" + object.key + " to tier " + tier));
+    if (!st.ok()) return finish(st.WithContext(what));
     moved.push_back(std::move(copy));
   }
   if (pack != nullptr) {
-    Status sealed = SealMoveTarget(*pack);
-    if (!sealed.ok()) return abandon(sealed);
+    Status sealed = SealMoveTarget(*pack, throttle);
+    if (!sealed.ok()) return finish(sealed.WithContext("moving a pack of small objects to tier " + tier));
   }
-  if (moved.empty()) return Status::OK();
+  if (moved.empty()) return finish(Status::OK());
   auto relocated = catalog_->RelocateObjects(moved);
-  if (!relocated.ok()) return abandon(relocated.status());
+  if (!relocated.ok()) return finish(relocated.status().WithContext("switching a batch of moves to tier " + tier));
   for (const ObjectRecord& object : *relocated) {
     ++report.objects_moved;
     report.bytes_moved += object.size;
+    if (object.key.size() >= 8 && object.key.compare(object.key.size() - 8, 8, ".parquet") == 0) {
+      report.moved_tables.push_back(object.key);
+    }
   }
   report.objects_changed += moved.size() - relocated->size();
-  return Status::OK();
+  return finish(Status::OK());
 }
 
 }  // namespace strata

@@ -9,6 +9,7 @@
 #include "strata/base/ids.h"
 #include "strata/objects/names.h"
 #include "strata/server/s3_response.h"
+#include "strata/query/background_indexer.h"
 #include "strata/tiering/placement_plan.h"
 #include "strata/tiering/retention.h"
 
@@ -322,9 +323,16 @@ Status S3Gateway::RunPlacement(int64_t now) {
   }
   ASSIGN_OR_RETURN(tiering::ApplyReport report, tiering::ApplyPlan(store_, plan, options));
   for (const std::string& problem : report.problems) spdlog::warn("placement: {}", problem);
+  // Row-group indexes live beside a blob's blocks: moved tables get new ones.
+  if (indexer_ != nullptr) {
+    for (const std::string& table : report.moved_tables) {
+      const size_t slash = table.find('/');
+      indexer_->Offer(table.substr(0, slash), table.substr(slash + 1));
+    }
+  }
   spdlog::info("placement: moved {} object(s), {} bytes, of {} dataset(s)", report.moved.objects_moved,
                report.moved.bytes_moved, report.datasets_moved);
-  placement_unfinished_ = options.max_bytes > 0 && report.moved.bytes_moved >= options.max_bytes;
+  placement_unfinished_ = report.stopped_at_budget;
   return Status::OK();
 }
 

@@ -143,10 +143,12 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
     for (const DatasetRecord* nested : NestedIn(d, datasets)) move.nested_prefixes.push_back(nested->prefix);
     ASSIGN_OR_RETURN(std::vector<TierUsage> usage,
                      store.catalog().TierUsageUnder(d.bucket, d.prefix, move.nested_prefixes));
-    for (size_t i = 0; i < usage.size(); ++i) {
-      const TierUsage& u = usage[i];
-      facts.min_copies = i == 0 ? u.min_copies : std::min(facts.min_copies, u.min_copies);
-      facts.max_copies = i == 0 ? u.max_copies : std::max(facts.max_copies, u.max_copies);
+    facts.min_copies = facts.max_copies = 0;
+    for (const TierUsage& u : usage) {
+      if (u.max_copies > 0) {  // 0: only packed objects on that tier
+        facts.min_copies = facts.min_copies == 0 ? u.min_copies : std::min(facts.min_copies, u.min_copies);
+        facts.max_copies = std::max(facts.max_copies, u.max_copies);
+      }
       facts.bytes_by_tier[u.tier] += u.bytes;
       facts.objects_by_tier[u.tier] += u.objects;
       facts.last_write_ms = std::max(facts.last_write_ms, u.last_modified_ms);
@@ -176,7 +178,7 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
       // Copies change with a move (a moved blob starts alone), or when their
       // count is not the rule's; an ended staging whose data is already home
       // still needs clearing.
-      const bool copies_off = move.copies > 0 && facts.objects > 0 &&
+      const bool copies_off = move.copies > 0 && facts.max_copies > 0 &&
                               (move.objects > 0 ? move.copies > 1
                                                 : facts.min_copies != move.copies || facts.max_copies != move.copies);
       if (move.objects > 0 || copies_off || move.stage_ended) plan.moves.push_back(std::move(move));
@@ -190,43 +192,73 @@ Result<Plan> MakePlan(ObjectStore& store, int64_t now_ms) {
 Result<ApplyReport> ApplyPlan(ObjectStore& store, const Plan& plan, const ApplyOptions& options,
                               const MoveProgressFn& progress) {
   ApplyReport report;
+  // What is left of the byte budget (0 = no limit; the budget is spent when
+  // it reaches 0 with a limit set).
+  auto budget_left = [&]() -> uint64_t {
+    return options.max_bytes == 0 ? 0 : options.max_bytes - std::min(options.max_bytes, report.moved.bytes_moved);
+  };
+  auto spent = [&] { return options.max_bytes > 0 && budget_left() == 0; };
   for (const PlannedMove& move : plan.moves) {
-    if (options.max_bytes > 0 && report.moved.bytes_moved >= options.max_bytes) break;
-    MoveOptions move_options;
-    move_options.tier = move.to;
-    move_options.bytes_per_second = options.bytes_per_second;
-    move_options.exclude_prefixes = move.nested_prefixes;
-    const MoveReport before = report.moved;
-    auto moved = store.MoveObjects(move.bucket, move.prefix, move_options, [&](const MoveReport& r) {
-      if (!progress) return;
-      MoveReport total = before;
-      total.objects_moved += r.objects_moved;
-      total.bytes_moved += r.bytes_moved;
-      progress(total);
-    });
-    if (!moved.ok()) {
-      report.problems.push_back("dataset " + move.dataset + ": " + moved.status().ToString());
-      continue;
+    if (spent()) {
+      report.stopped_at_budget = true;
+      break;
     }
-    report.moved.objects_moved += moved->objects_moved;
-    report.moved.bytes_moved += moved->bytes_moved;
-    report.moved.objects_already += moved->objects_already;
-    report.moved.objects_changed += moved->objects_changed;
-    if (moved->objects_moved > 0) ++report.datasets_moved;
+    const std::string which = "dataset " + move.dataset + ": ";
+    if (move.objects > 0) {
+      MoveOptions move_options;
+      move_options.tier = move.to;
+      move_options.bytes_per_second = options.bytes_per_second;
+      move_options.exclude_prefixes = move.nested_prefixes;
+      move_options.max_bytes = budget_left();
+      const MoveReport before = report.moved;
+      auto moved = store.MoveObjects(move.bucket, move.prefix, move_options, [&](const MoveReport& r) {
+        if (!progress) return;
+        MoveReport total = before;
+        total.objects_moved += r.objects_moved;
+        total.bytes_moved += r.bytes_moved;
+        progress(total);
+      });
+      if (!moved.ok()) {
+        report.problems.push_back(which + moved.status().ToString());
+        continue;
+      }
+      report.moved.objects_moved += moved->objects_moved;
+      report.moved.bytes_moved += moved->bytes_moved;
+      report.moved.objects_already += moved->objects_already;
+      report.moved.objects_changed += moved->objects_changed;
+      for (const std::string& key : moved->moved_tables) report.moved_tables.push_back(move.bucket + "/" + key);
+      if (moved->objects_moved > 0) ++report.datasets_moved;
+      if (moved->stopped_at_budget) {
+        report.stopped_at_budget = true;
+        break;
+      }
+    }
+    // The data is home: an ended staging is over, whatever the copies do.
+    if (move.stage_ended) {
+      Status cleared = store.catalog().SetDatasetStaging(move.dataset, "", 0);
+      if (!cleared.ok()) report.problems.push_back(which + cleared.ToString());
+    }
     if (move.copies > 0) {
-      auto copies = store.SetReplicas(move.bucket, move.prefix, move.copies, move.nested_prefixes,
-                                      options.bytes_per_second);
+      ReplicaOptions replica_options;
+      replica_options.exclude_prefixes = move.nested_prefixes;
+      replica_options.bytes_per_second = options.bytes_per_second;
+      replica_options.max_bytes = budget_left();
+      if (spent()) {
+        report.stopped_at_budget = true;
+        break;
+      }
+      auto copies = store.SetReplicas(move.bucket, move.prefix, move.copies, replica_options);
       if (!copies.ok()) {
-        report.problems.push_back("dataset " + move.dataset + ": " + copies.status().ToString());
+        report.problems.push_back(which + copies.status().ToString());
         continue;
       }
       report.replicas_added += copies->replicas_added;
       report.replicas_dropped += copies->replicas_dropped;
       report.moved.bytes_moved += copies->bytes_copied;
-    }
-    if (move.stage_ended) {
-      Status cleared = store.catalog().SetDatasetStaging(move.dataset, "", 0);
-      if (!cleared.ok()) report.problems.push_back("dataset " + move.dataset + ": " + cleared.ToString());
+      if (copies->stopped_at_budget) {
+        report.stopped_at_budget = true;
+        break;
+      }
     }
   }
   return report;

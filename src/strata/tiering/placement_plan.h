@@ -32,8 +32,10 @@ struct DatasetFacts {
   uint64_t bytes = 0;
   std::map<std::string, uint64_t> bytes_by_tier;  // where its bytes are now
   std::map<std::string, uint64_t> objects_by_tier;
-  int min_copies = 1;  // copies of its objects' blobs, least and most
-  int max_copies = 1;
+  // Copies of its objects' own blobs, least and most (0: all its objects are
+  // packed, and packs are not replicated).
+  int min_copies = 0;
+  int max_copies = 0;
   int64_t last_write_ms = 0;
   std::optional<int64_t> last_access_day;  // days since the epoch; none if never read or queried
   std::optional<double> popularity;        // predicted P(used) within the horizon, when there is a model
@@ -59,7 +61,7 @@ struct PlannedMove {
   uint64_t objects = 0;  // to move
   uint64_t bytes = 0;
   int copies = 0;              // copies to keep afterwards (0 = as they are)
-  int min_copies = 1, max_copies = 1;  // now
+  int min_copies = 0, max_copies = 0;  // now, as in DatasetFacts
   std::string why;
   bool stage_ended = false;
   std::vector<std::string> nested_prefixes;  // other datasets' objects, left to them
@@ -85,13 +87,15 @@ nlohmann::json PlanJson(const Plan& plan);
 
 struct ApplyOptions {
   uint64_t bytes_per_second = 0;  // 0 = no limit
-  uint64_t max_bytes = 0;         // stop starting moves after this many bytes (0 = no limit)
+  uint64_t max_bytes = 0;         // stop between batches after this many bytes (0 = no limit)
 };
 struct ApplyReport {
   size_t datasets_moved = 0;
   MoveReport moved;  // bytes_moved includes the bytes copied for replicas
   uint64_t replicas_added = 0;
   uint64_t replicas_dropped = 0;
+  bool stopped_at_budget = false;         // max_bytes reached with work left: apply again
+  std::vector<std::string> moved_tables;  // "bucket/key" of moved .parquet objects, to index again
   std::vector<std::string> problems;  // per dataset that could not move; the rest went on
 };
 
