@@ -6,7 +6,7 @@ namespace strata::tiering {
 namespace {
 
 TEST(HistoryRollupTest, DaysRollUpIntoWeeksEndingOnTheLastDay) {
-  const std::vector<DatasetRecord> datasets = {{"a", "b", "a/", 0}, {"quiet", "b", "q/", 0}, {"z", "b", "z/", 0}};
+  const std::vector<DatasetRecord> datasets = {{"a", "b", "a/", 0, "", 0}, {"quiet", "b", "q/", 0, "", 0}, {"z", "b", "z/", 0, "", 0}};
   const std::vector<DatasetAccess> daily = {
       {"a", 100, 2, 1},   // the last day: week 3
       {"a", 94, 1, 0},    // week 3's first day
@@ -29,7 +29,7 @@ TEST(HistoryRollupTest, DaysRollUpIntoWeeksEndingOnTheLastDay) {
 }
 
 TEST(HistoryRollupTest, ExportParsesBackAsAHistoryFile) {
-  const std::vector<DatasetRecord> datasets = {{"run,1", "b", "r/", 0}};
+  const std::vector<DatasetRecord> datasets = {{"run,1", "b", "r/", 0, "", 0}};
   AccessHistory history = RollUpAccess(datasets, {{"run,1", 10, 3, 0}}, 10, 2, 7);
   auto parsed = ParseHistoryCsv(FormatHistoryCsv(history));
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
