@@ -74,26 +74,38 @@ void PrintMoveSummary(const GlobalOptions& options, const MoveReport& r, const s
   }
 }
 
+// What `move` and `replicate` start from: BUCKET/PREFIX, --rate, the open store.
+struct PrefixJob {
+  ObjectPath path;
+  uint64_t rate = 0;
+  std::unique_ptr<ObjectStore> store;
+};
+
+Result<PrefixJob> StartPrefixJob(const GlobalOptions& options, const std::string& target, const MoveFlags& flags) {
+  PrefixJob job;
+  ASSIGN_OR_RETURN(job.path, ParseObjectPath(target));
+  ASSIGN_OR_RETURN(job.rate, ParseRate(flags.rate));
+  ASSIGN_OR_RETURN(job.store, OpenStore(options));
+  return job;
+}
+
 int RunMove(const GlobalOptions& options, const std::string& target, const std::string& tier,
             const MoveFlags& flags) {
-  auto path = ParseObjectPath(target);
-  if (!path.ok()) return Fail(path.status());
-  auto rate = ParseRate(flags.rate);
-  if (!rate.ok()) return Fail(rate.status());
-  auto store = OpenStore(options);
-  if (!store.ok()) return Fail(store.status());
+  auto job = StartPrefixJob(options, target, flags);
+  if (!job.ok()) return Fail(job.status());
+  auto& [path, rate, store] = *job;
   ProgressBar bar("move", 0, true, options.quiet || options.json);
   MoveOptions move;
   move.tier = tier;
-  move.bytes_per_second = *rate;
-  auto report = (*store)->MoveObjects(path->bucket, path->key, move, [&](const MoveReport& r) {
+  move.bytes_per_second = rate;
+  auto report = store->MoveObjects(path.bucket, path.key, move, [&](const MoveReport& r) {
     bar.Update(r.bytes_moved);
   });
   bar.Finish();
   if (!report.ok()) return Fail(report.status());
   PrintMoveSummary(options, *report, "moved to " + tier);
   // Row-group indexes live beside a blob's blocks: moved tables get new ones.
-  for (const std::string& key : report->moved_tables) IndexNewTable(**store, path->bucket + "/" + key, options);
+  for (const std::string& key : report->moved_tables) IndexNewTable(*store, path.bucket + "/" + key, options);
   return kExitOk;
 }
 
@@ -233,15 +245,11 @@ int RunUnstage(const GlobalOptions& options, const std::string& dataset, const M
 }
 
 int RunReplicate(const GlobalOptions& options, const std::string& target, int copies, const MoveFlags& flags) {
-  auto path = ParseObjectPath(target);
-  if (!path.ok()) return Fail(path.status());
-  auto rate = ParseRate(flags.rate);
-  if (!rate.ok()) return Fail(rate.status());
-  auto store = OpenStore(options);
-  if (!store.ok()) return Fail(store.status());
+  auto job = StartPrefixJob(options, target, flags);
+  if (!job.ok()) return Fail(job.status());
   ReplicaOptions replica_options;
-  replica_options.bytes_per_second = *rate;
-  auto report = (*store)->SetReplicas(path->bucket, path->key, copies, replica_options);
+  replica_options.bytes_per_second = job->rate;
+  auto report = job->store->SetReplicas(job->path.bucket, job->path.key, copies, replica_options);
   if (!report.ok()) return Fail(report.status());
   if (options.json) {
     std::cout << json{{"blobs", report->blobs},

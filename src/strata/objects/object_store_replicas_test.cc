@@ -60,10 +60,7 @@ class ObjectStoreReplicasTest : public testing::ObjectStoreTest {
     auto head = store_->Head("data", key);
     EXPECT_TRUE(head.ok()) << key << ": " << head.status().ToString();
     if (!head.ok()) return {};
-    if (head->parts.empty()) return {head->blob_id};
-    std::vector<std::string> ids;
-    for (const ObjectPart& part : head->parts) ids.push_back(part.blob_id);
-    return ids;
+    return BlobIdsOf(*head);
   }
 
   std::vector<BlobRecord> Replicas(const std::string& blob_id) {

@@ -65,10 +65,7 @@ class ObjectStoreTiersTest : public testing::ObjectStoreTest {
     auto head = store_->Head("data", key);
     EXPECT_TRUE(head.ok()) << key << ": " << head.status().ToString();
     if (!head.ok()) return {};
-    if (head->parts.empty()) return {head->blob_id};
-    std::vector<std::string> ids;
-    for (const ObjectPart& part : head->parts) ids.push_back(part.blob_id);
-    return ids;
+    return BlobIdsOf(*head);
   }
 
   // Every blob of `key` is committed on `tier`, coded as that tier codes.
